@@ -1,0 +1,40 @@
+//===- Passes.td - dlc compiler passes ---------------------*- tablegen -*-===//
+#ifndef DLC_PASSES_TD
+#define DLC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Move each dlc op of the graph function into its own kernel function";
+  let description = [{
+    The graph function (`dlc.graph` attribute) keeps only dlc.constant ops,
+    `func.call`s of kernels and its return; each call's callee is a private
+    function tagged `dlc.kernel` whose body is the outlined op. The plan
+    builder turns the graph function into plan nodes and the kernels are
+    lowered independently to machine code. The call keeps the op's location
+    (the ONNX node name) and records its op name in `dlc.op`.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
+def ConvertDlcToLinalg : Pass<"convert-dlc-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower dlc ops to linalg/tensor/arith/math on tensors";
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+    "mlir::affine::AffineDialect"
+  ];
+}
+
+def PackKernelArgs : Pass<"dlc-pack-kernel-args", "mlir::ModuleOp"> {
+  let summary = "Give each lowered kernel the plan ABI entry `void k(void *const *args)`";
+  let description = [{
+    Runs on the LLVM dialect after func-to-llvm with bare-pointer memrefs:
+    for every function tagged `dlc.kernel` it adds a public wrapper named
+    `<kernel>_entry` that loads argument i from args[i] and calls the kernel,
+    which becomes internal so LLVM can inline it.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // DLC_PASSES_TD

@@ -1,0 +1,202 @@
+//===- Compile.cpp - ONNX model -> artefact -------------------------------===//
+#include "compiler/driver/Compile.h"
+#include "compiler/Passes.h"
+#include "compiler/driver/Dot.h"
+#include "compiler/driver/Emit.h"
+#include "compiler/driver/Link.h"
+#include "compiler/driver/Output.h"
+#include "compiler/driver/PlanExtraction.h"
+#include "frontend/onnx/Importer.h"
+#include "ir/Dialect.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+using namespace mlir;
+
+void dlc::registerCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<dlc::DlcDialect>();
+}
+
+namespace {
+/// Prints compiler diagnostics in the CLI contract's form, using the ONNX
+/// node name the importer stored in each op's location.
+class ModelDiagnostics {
+public:
+  ModelDiagnostics(MLIRContext &ctx, std::string path)
+      : path(std::move(path)), handler(&ctx, [this](Diagnostic &diag) {
+          report(diag);
+          return success();
+        }) {}
+
+private:
+  static std::string nodeOf(Location loc) {
+    if (auto name = llvm::dyn_cast<NameLoc>(loc))
+      return name.getName().str();
+    if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
+      for (Location inner : fused.getLocations())
+        if (std::string n = nodeOf(inner); !n.empty())
+          return n;
+    return "";
+  }
+
+  void report(Diagnostic &diag) {
+    if (diag.getSeverity() != DiagnosticSeverity::Error)
+      return;
+    std::string node = nodeOf(diag.getLocation());
+    llvm::errs() << path << ":" << (node.empty() ? "" : "node '" + node + "': ")
+                 << diag.str() << "\n";
+    for (const Diagnostic &note : diag.getNotes())
+      llvm::errs() << "  note: " << note.str() << "\n";
+  }
+
+  std::string path;
+  ScopedDiagnosticHandler handler;
+};
+
+struct Stats {
+  size_t onnxNodes = 0;
+  std::map<std::string, size_t> kernelsByOp;
+};
+
+std::string printOp(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->print(os);
+  return text;
+}
+
+func::FuncOp findGraph(ModuleOp module) {
+  for (auto f : module.getOps<func::FuncOp>())
+    if (f->hasAttr(dlc::kGraphAttr))
+      return f;
+  return nullptr;
+}
+} // namespace
+
+int dlc::compileModel(const CompileOptions &options) {
+  if (options.target != "cpu") {
+    llvm::errs() << "error: target '" << options.target
+                 << "' is not available in this build (supported: cpu)\n";
+    return 1;
+  }
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  ImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  OwningOpRef<ModuleOp> module =
+      importOnnxModel(ctx, options.inputPath, importOptions, llvm::errs());
+  if (!module)
+    return 1;
+
+  ModelDiagnostics diagnostics(ctx, options.inputPath);
+  std::string error;
+  auto fail = [&](const std::string &message) {
+    llvm::errs() << options.inputPath << ": error: " << message << "\n";
+    return 1;
+  };
+  auto runStages = [&](Stage first, Stage last) {
+    PassManager pm(&ctx);
+    if (failed(buildPipeline(pm, options, first, last)))
+      return failure();
+    return pm.run(*module);
+  };
+
+  Stats stats;
+  func::FuncOp graph = findGraph(*module);
+  if (!graph)
+    return fail("the importer produced no graph function");
+  graph.walk([&](Operation *op) {
+    if (llvm::isa<dlc::DlcDialect>(op->getDialect()))
+      ++stats.onnxNodes;
+  });
+  if (auto count = (*module)->getAttrOfType<IntegerAttr>("dlc.onnx_nodes"))
+    stats.onnxNodes = count.getInt();
+
+  if (failed(runStages(Stage::Simplify, Stage::Simplify)))
+    return 1;
+  if (options.emit == EmitKind::Mlir)
+    return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
+  if (options.emit == EmitKind::Dot)
+    return writeFileAtomically(options.outputPath, graphToDot(findGraph(*module)), error)
+               ? 0
+               : fail(error);
+
+  if (failed(runStages(Stage::Outline, Stage::Outline)))
+    return 1;
+  graph = findGraph(*module);
+  FailureOr<GraphPlan> plan = extractPlan(graph);
+  if (failed(plan))
+    return 1;
+  for (const PlanNode &node : plan->nodes)
+    ++stats.kernelsByOp[node.op];
+  graph.erase();
+
+  if (failed(runStages(Stage::LowerToLinalg, Stage::LowerToLinalg)))
+    return 1;
+  if (options.emit == EmitKind::Linalg)
+    return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
+  if (failed(runStages(Stage::Bufferize, Stage::LowerToLLVM)))
+    return 1;
+
+  std::vector<uint8_t> blob = serializePlan(*plan);
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error);
+  if (!llvmModule)
+    return fail(error);
+  std::string object;
+  if (!emitObject(*llvmModule, options.optLevel, options.cpu, object, error))
+    return fail(error);
+
+  if (options.stats) {
+    size_t kernels = 0;
+    for (auto &[op, count] : stats.kernelsByOp)
+      kernels += count;
+    llvm::raw_ostream &out = options.outputPath == "-" ? llvm::errs() : llvm::outs();
+    out << "dlc stats: onnx nodes in: " << stats.onnxNodes
+                 << ", kernels out: " << kernels << " (";
+    bool first = true;
+    for (auto &[op, count] : stats.kernelsByOp) {
+      out << (first ? "" : ", ") << op << " " << count;
+      first = false;
+    }
+    out << "), arena bytes: " << plan->arenaBytes
+                 << ", weight bytes: " << plan->weights.size() << "\n";
+  }
+
+  bool ok = false;
+  switch (options.emit) {
+  case EmitKind::Llvm: {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    ok = writeFileAtomically(options.outputPath, text, error);
+    break;
+  }
+  case EmitKind::Obj:
+    ok = writeFileAtomically(options.outputPath, object, error);
+    break;
+  case EmitKind::Exe:
+    ok = linkExecutable(object, options.outputPath, error);
+    break;
+  case EmitKind::Lib:
+    ok = linkSharedLibrary(object, *plan, options.outputPath, error);
+    break;
+  default:
+    llvm_unreachable("handled above");
+  }
+  return ok ? 0 : fail(error);
+}

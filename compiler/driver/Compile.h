@@ -1,0 +1,19 @@
+//===- Compile.h - ONNX model -> artefact ---------------------------------===//
+#ifndef DLC_COMPILER_DRIVER_COMPILE_H
+#define DLC_COMPILER_DRIVER_COMPILE_H
+
+#include "compiler/driver/Pipeline.h"
+#include "mlir/IR/DialectRegistry.h"
+
+namespace dlc {
+
+/// Every dialect, interface model and translation the compiler uses.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Runs the whole pipeline of DESIGN.md for `options`. Errors go to stderr
+/// as `FILE:node 'NAME': message`; returns the process exit code (0 or 1).
+int compileModel(const CompileOptions &options);
+
+} // namespace dlc
+
+#endif // DLC_COMPILER_DRIVER_COMPILE_H

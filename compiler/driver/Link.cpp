@@ -1,0 +1,140 @@
+//===- Link.cpp - executables and shared libraries from the model object --===//
+#include "compiler/driver/Link.h"
+#include "compiler/driver/LibraryApi.h"
+#include "compiler/driver/Output.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace {
+/// A scratch directory removed with everything in it on scope exit.
+struct ScratchDir {
+  SmallString<128> path;
+  std::error_code ec;
+  ScratchDir() { ec = sys::fs::createUniqueDirectory("dlc-link", path); }
+  ~ScratchDir() {
+    if (!ec)
+      sys::fs::remove_directories(path);
+  }
+  std::string file(StringRef name) const {
+    SmallString<128> p(path);
+    sys::path::append(p, name);
+    return std::string(p);
+  }
+};
+} // namespace
+
+/// The folder holding libdlcrt.a: `../lib` from the dlc binary (build tree
+/// and install prefix alike), overridable with DLC_RUNTIME_LIB_DIR.
+static std::string runtimeLibDir() {
+  if (const char *dir = std::getenv("DLC_RUNTIME_LIB_DIR"))
+    return dir;
+  static int anchor;
+  std::string exe = sys::fs::getMainExecutable(nullptr, &anchor);
+  SmallString<256> dir(sys::path::parent_path(sys::path::parent_path(exe)));
+  sys::path::append(dir, "lib");
+  return std::string(dir);
+}
+
+static bool findRuntimeLibrary(StringRef name, std::string &path, std::string &error) {
+  SmallString<256> p(runtimeLibDir());
+  sys::path::append(p, name);
+  if (!sys::fs::exists(p)) {
+    error = "runtime library '" + std::string(p) +
+            "' not found (build the runtime or set DLC_RUNTIME_LIB_DIR)";
+    return false;
+  }
+  path = std::string(p);
+  return true;
+}
+
+/// Runs the system C++ compiler driver (DLC_CXX, else c++) with `args`.
+static bool runCompilerDriver(ArrayRef<std::string> args, std::string &error) {
+  std::string driver;
+  if (const char *env = std::getenv("DLC_CXX"))
+    driver = env;
+  else if (auto found = sys::findProgramByName("c++"))
+    driver = *found;
+  else {
+    error = "no C++ compiler driver (c++) on PATH to link with; set DLC_CXX";
+    return false;
+  }
+  SmallVector<StringRef> argv{driver};
+  for (const std::string &a : args)
+    argv.push_back(a);
+  std::string message;
+  int rc = sys::ExecuteAndWait(driver, argv, std::nullopt, {}, 0, 0, &message);
+  if (rc != 0) {
+    error = "linking failed (" + driver + " exited with " + std::to_string(rc) + ")" +
+            (message.empty() ? "" : ": " + message);
+    return false;
+  }
+  return true;
+}
+
+static bool writeScratchFile(const std::string &path, StringRef bytes, std::string &error) {
+  std::error_code ec;
+  raw_fd_ostream os(path, ec);
+  if (ec) {
+    error = "cannot write '" + path + "': " + ec.message();
+    return false;
+  }
+  os << bytes;
+  return true;
+}
+
+bool dlc::linkExecutable(const std::string &object, const std::string &outputPath,
+                         std::string &error) {
+  std::string runtime, runtimeMain;
+  if (!findRuntimeLibrary("libdlcrt.a", runtime, error) ||
+      !findRuntimeLibrary("libdlcrt_main.a", runtimeMain, error))
+    return false;
+  ScratchDir scratch;
+  if (scratch.ec) {
+    error = "cannot create a temporary directory: " + scratch.ec.message();
+    return false;
+  }
+  std::string objectPath = scratch.file("model.o");
+  if (!writeScratchFile(objectPath, object, error))
+    return false;
+  PendingOutput output(outputPath);
+  if (!runCompilerDriver({"-o", output.tempPath(), objectPath, runtimeMain, runtime,
+                          "-lpthread", "-lm", "-ldl"},
+                         error))
+    return false;
+  return output.commit(error);
+}
+
+bool dlc::linkSharedLibrary(const std::string &object, const GraphPlan &plan,
+                            const std::string &outputPath, std::string &error) {
+  std::string runtime;
+  if (!findRuntimeLibrary("libdlcrt.a", runtime, error))
+    return false;
+  ScratchDir scratch;
+  if (scratch.ec) {
+    error = "cannot create a temporary directory: " + scratch.ec.message();
+    return false;
+  }
+  std::string stem = libraryStem(outputPath);
+  std::string objectPath = scratch.file("model.o");
+  std::string apiPath = scratch.file("api.c");
+  if (!writeScratchFile(objectPath, object, error) ||
+      !writeScratchFile(apiPath, generateApiSource(plan, stem), error))
+    return false;
+
+  SmallString<256> headerPath(sys::path::parent_path(outputPath));
+  sys::path::append(headerPath, stem + ".h");
+  PendingOutput output(outputPath);
+  if (!runCompilerDriver({"-shared", "-fPIC", "-O2", "-x", "c", apiPath, "-x", "none",
+                          "-I" + runtimeIncludeDir(), "-o", output.tempPath(), objectPath,
+                          runtime, "-Wl,-Bsymbolic", "-lpthread", "-lm", "-ldl"},
+                         error))
+    return false;
+  if (!writeFileAtomically(headerPath, generateApiHeader(plan, stem), error))
+    return false;
+  return output.commit(error);
+}

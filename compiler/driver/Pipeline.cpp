@@ -1,0 +1,55 @@
+//===- Pipeline.cpp - the one place that orders dlc's passes --------------===//
+#include "compiler/driver/Pipeline.h"
+#include "compiler/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+/// Each stage is a textual pass pipeline: it reads like DESIGN.md and the
+/// same strings can be replayed with dlc-opt when debugging.
+static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &options) {
+  bool optimize = options.optLevel > 0;
+  switch (stage) {
+  case dlc::Stage::Simplify:
+    return optimize ? "canonicalize,cse" : "";
+  case dlc::Stage::Outline:
+    return "dlc-outline-kernels";
+  case dlc::Stage::LowerToLinalg:
+    return optimize ? "convert-dlc-to-linalg,func.func(linalg-fuse-elementwise-ops,"
+                      "canonicalize,cse)"
+                    : "convert-dlc-to-linalg";
+  case dlc::Stage::Bufferize:
+    return "one-shot-bufferize{bufferize-function-boundaries "
+           "function-boundary-type-conversion=identity-layout-map},"
+           "buffer-results-to-out-params{hoist-static-allocs=true},"
+           "buffer-deallocation-pipeline";
+  case dlc::Stage::LowerToLLVM:
+    return "func.func(convert-linalg-to-loops),lower-affine,convert-scf-to-cf,"
+           "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
+           "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
+           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},convert-cf-to-llvm,"
+           "reconcile-unrealized-casts,dlc-pack-kernel-args";
+  }
+  llvm_unreachable("unknown stage");
+}
+
+LogicalResult dlc::buildPipeline(OpPassManager &pm, const CompileOptions &options,
+                                 Stage first, Stage last) {
+  for (int s = static_cast<int>(first); s <= static_cast<int>(last); ++s) {
+    std::string text = stagePipeline(static_cast<Stage>(s), options);
+    if (!text.empty() && failed(parsePassPipeline(text, pm, llvm::errs())))
+      return failure();
+  }
+  return success();
+}
+
+void dlc::registerPipelines() {
+  PassPipelineRegistration<>(
+      "dlc-lower-kernels", "Lower outlined dlc kernels to the LLVM dialect (stages 9)",
+      [](OpPassManager &pm) {
+        CompileOptions options;
+        if (failed(buildPipeline(pm, options, Stage::LowerToLinalg, Stage::LowerToLLVM)))
+          llvm::report_fatal_error("invalid dlc-lower-kernels pipeline");
+      });
+}

@@ -1,0 +1,49 @@
+//===- Pipeline.h - the dlc compilation pipeline --------------------------===//
+#ifndef DLC_COMPILER_DRIVER_PIPELINE_H
+#define DLC_COMPILER_DRIVER_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dlc {
+
+/// What `dlc` writes (--emit=).
+enum class EmitKind { Exe, Lib, Obj, Mlir, Linalg, Llvm, Dot };
+
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath;
+  std::string target = "cpu";
+  EmitKind emit = EmitKind::Exe;
+  unsigned optLevel = 2;
+  bool stats = false;
+  /// --shape NAME=d0,d1: fixes dynamic input dims.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// --mcpu: the x86-64 CPU the object is tuned for ("native" = this host).
+  std::string cpu = "native";
+};
+
+/// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds
+/// the passes of [first, last] to `pm`; the driver runs the graph stages,
+/// builds the plan from the graph function, then runs the kernel stages.
+enum class Stage {
+  Simplify,      // canonicalize (layer elimination via folders), CSE
+  Outline,       // one kernel function per dlc op
+  LowerToLinalg, // dlc -> linalg on tensors (+ elementwise fusion at -O1+)
+  Bufferize,     // one-shot bufferization, results -> out-params, deallocation
+  LowerToLLVM,   // loops -> LLVM dialect with bare-pointer kernels + plan ABI entries
+};
+
+mlir::LogicalResult buildPipeline(mlir::OpPassManager &pm, const CompileOptions &options,
+                                  Stage first, Stage last);
+
+/// Registers the named stages as pass pipelines for dlc-opt
+/// (`--dlc-lower-kernels` = LowerToLinalg..LowerToLLVM).
+void registerPipelines();
+
+} // namespace dlc
+
+#endif // DLC_COMPILER_DRIVER_PIPELINE_H

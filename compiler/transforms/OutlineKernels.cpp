@@ -1,0 +1,56 @@
+//===- OutlineKernels.cpp - one kernel function per graph op --------------===//
+#include "compiler/Passes.h"
+#include "ir/Ops.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_OUTLINEKERNELS
+#include "compiler/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+struct OutlineKernelsPass : dlc::impl::OutlineKernelsBase<OutlineKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OpBuilder builder(&getContext());
+    unsigned counter = 0;
+    for (auto graph : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      if (!graph->hasAttr(dlc::kGraphAttr))
+        continue;
+      SmallVector<Operation *> ops;
+      graph.walk([&](Operation *op) {
+        if (llvm::isa<dlc::DlcDialect>(op->getDialect()) && !llvm::isa<dlc::ConstantOp>(op))
+          ops.push_back(op);
+      });
+      for (Operation *op : ops)
+        outline(module, builder, op, counter++);
+    }
+  }
+
+  static void outline(ModuleOp module, OpBuilder &builder, Operation *op, unsigned index) {
+    StringRef mnemonic = op->getName().stripDialect();
+    std::string name = ("k" + llvm::Twine(index) + "_" + mnemonic).str();
+    builder.setInsertionPointToEnd(module.getBody());
+    auto type = builder.getFunctionType(op->getOperandTypes(), op->getResultTypes());
+    auto kernel = func::FuncOp::create(builder, op->getLoc(), name, type);
+    kernel.setPrivate();
+    kernel->setAttr(dlc::kKernelAttr, builder.getUnitAttr());
+    Block *body = kernel.addEntryBlock();
+    builder.setInsertionPointToStart(body);
+    IRMapping mapping;
+    mapping.map(op->getOperands(), body->getArguments());
+    Operation *clone = builder.clone(*op, mapping);
+    func::ReturnOp::create(builder, op->getLoc(), clone->getResults());
+
+    builder.setInsertionPoint(op);
+    auto call = func::CallOp::create(builder, op->getLoc(), kernel, op->getOperands());
+    call->setAttr(dlc::kOpNameAttr, builder.getStringAttr(op->getName().getStringRef()));
+    op->replaceAllUsesWith(call.getResults());
+    op->erase();
+  }
+};
+} // namespace

@@ -1,0 +1,101 @@
+// RUN: dlc-opt %s --split-input-file --verify-diagnostics
+
+func.func @add_no_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{operand shapes do not broadcast}}
+  %0 = dlc.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @add_wrong_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<3x3xf32>'}}
+  %0 = dlc.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @conv_groups(%x: tensor<1x4x9x9xf32>, %w: tensor<6x4x3x3xf32>) -> tensor<1x6x7x7xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{weight has 4 input channels per group, input has 4 channels in 2 groups}}
+  %0 = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 2 : i64} : (tensor<1x4x9x9xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x7x7xf32>
+  return %0 : tensor<1x6x7x7xf32>
+}
+
+// -----
+
+func.func @conv_zero_stride(%x: tensor<1x4x9x9xf32>, %w: tensor<6x4x3x3xf32>) -> tensor<1x6x7x7xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{strides, dilations and kernel_shape must be positive}}
+  %0 = dlc.conv %x, %w {strides = array<i64: 0, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x4x9x9xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x7x7xf32>
+  return %0 : tensor<1x6x7x7xf32>
+}
+
+// -----
+
+func.func @transpose_dup(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{perm is not a permutation of [0, 2)}}
+  %0 = dlc.transpose %x {perm = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @reshape_count(%x: tensor<2x3xf32>) -> tensor<7xf32> {
+  // expected-error @+1 {{element count differs}}
+  %0 = dlc.reshape %x : (tensor<2x3xf32>) -> tensor<7xf32>
+  return %0 : tensor<7xf32>
+}
+
+// -----
+
+func.func @split_sizes(%x: tensor<5xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
+  // expected-error @+1 {{result sizes along axis 0 add up to 4, input has 5}}
+  %0:2 = dlc.split %x {axis = 0 : i64} : (tensor<5xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  return %0#0, %0#1 : tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
+func.func @slice_bounds(%x: tensor<4xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{dim 0 reads [2, 6] outside [0, 4)}}
+  %0 = dlc.slice %x {starts = array<i64: 2>, steps = array<i64: 2>} : (tensor<4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @batch_norm_channels(%x: tensor<1x3x4xf32>, %s: tensor<4xf32>) -> tensor<1x3x4xf32> {
+  // expected-error @+1 {{scale must be [3]}}
+  %0 = dlc.batch_norm %x, %s, %s, %s, %s : (tensor<1x3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x3x4xf32>
+  return %0 : tensor<1x3x4xf32>
+}
+
+// -----
+
+func.func @reduce_axes(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{axes must be sorted, unique and in [0, 2)}}
+  %0 = dlc.reduce_sum %x {axes = array<i64: 1, 1>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @expand_bad(%x: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{cannot broadcast}}
+  %0 = dlc.expand %x : (tensor<3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @constant_type() -> tensor<3xf32> {
+  // expected-error @+1 {{failed to verify that all of {value, output} have same type}}
+  %0 = "dlc.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}

@@ -1,0 +1,96 @@
+//===- dlc.cpp - the dlc compiler driver ----------------------------------===//
+//
+//   dlc [--target=cpu] [--emit=exe|lib|obj|mlir|linalg|llvm|dot]
+//       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
+//
+// Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
+//===----------------------------------------------------------------------===//
+#include "compiler/Passes.h"
+#include "compiler/driver/Compile.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+static cl::OptionCategory dlcCategory("dlc options");
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("MODEL.onnx"), cl::Required,
+                                      cl::cat(dlcCategory));
+static cl::opt<std::string> outputPath("o", cl::desc("output path ('-' = stdout for text)"),
+                                       cl::value_desc("OUT"), cl::Required, cl::cat(dlcCategory));
+static cl::opt<std::string> target("target", cl::desc("cpu (default) or cuda"), cl::init("cpu"),
+                                   cl::cat(dlcCategory));
+static cl::opt<dlc::EmitKind> emit(
+    "emit", cl::desc("what to write"), cl::init(dlc::EmitKind::Exe),
+    cl::values(clEnumValN(dlc::EmitKind::Exe, "exe", "executable (default)"),
+               clEnumValN(dlc::EmitKind::Lib, "lib", "shared library + header"),
+               clEnumValN(dlc::EmitKind::Obj, "obj", "object file"),
+               clEnumValN(dlc::EmitKind::Mlir, "mlir", "dlc dialect after simplification"),
+               clEnumValN(dlc::EmitKind::Linalg, "linalg", "kernels lowered to linalg"),
+               clEnumValN(dlc::EmitKind::Llvm, "llvm", "optimized LLVM IR"),
+               clEnumValN(dlc::EmitKind::Dot, "dot", "Graphviz graph")),
+    cl::cat(dlcCategory));
+static cl::list<std::string> shapes("shape", cl::desc("fix an input's shape: NAME=d0,d1,..."),
+                                    cl::value_desc("NAME=dims"), cl::cat(dlcCategory));
+static cl::opt<unsigned> optLevel(cl::desc("optimization level"), cl::init(2),
+                                  cl::values(clEnumValN(0, "O0", "no graph optimization"),
+                                             clEnumValN(1, "O1", ""), clEnumValN(2, "O2", "default"),
+                                             clEnumValN(3, "O3", "")),
+                                  cl::cat(dlcCategory));
+static cl::opt<bool> stats("stats", cl::desc("print node/kernel counts and arena bytes"),
+                           cl::cat(dlcCategory));
+static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
+                                cl::init("native"), cl::cat(dlcCategory));
+
+/// Parses NAME=d0,d1,... ; dims must be positive integers.
+static bool parseShape(StringRef text, std::string &name, std::vector<int64_t> &dims) {
+  auto [lhs, rhs] = text.split('=');
+  if (lhs.empty() || rhs.empty())
+    return false;
+  name = lhs.str();
+  SmallVector<StringRef> parts;
+  rhs.split(parts, ',');
+  for (StringRef part : parts) {
+    int64_t d;
+    if (part.trim().getAsInteger(10, d) || d <= 0)
+      return false;
+    dims.push_back(d);
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(dlcCategory);
+  std::string parseErrors;
+  raw_string_ostream errs(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv, "dlc: ONNX model compiler\n", &errs)) {
+    llvm::errs() << parseErrors << "usage: dlc [--target=cpu] [--emit=KIND] [--shape N=d,..] "
+                                   "[-O0..3] [--stats] MODEL.onnx -o OUT (see --help)\n";
+    return 2;
+  }
+  dlc::CompileOptions options;
+  options.inputPath = inputPath;
+  options.outputPath = outputPath;
+  options.target = target;
+  options.emit = emit;
+  options.optLevel = optLevel;
+  options.stats = stats;
+  options.cpu = cpu;
+  for (const std::string &text : shapes) {
+    std::string name;
+    std::vector<int64_t> dims;
+    if (!parseShape(text, name, dims)) {
+      llvm::errs() << "error: --shape expects NAME=d0,d1,... with positive dims, got '" << text
+                   << "'\n";
+      return 2;
+    }
+    options.inputShapes[name] = std::move(dims);
+  }
+  if (options.target != "cpu" && options.target != "cuda") {
+    llvm::errs() << "error: unknown --target '" << options.target << "' (cpu or cuda)\n";
+    return 2;
+  }
+  return dlc::compileModel(options);
+}
