@@ -4,6 +4,16 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FuseKernels : Pass<"dlc-fuse-kernels", "mlir::ModuleOp"> {
+  let summary = "Group producer/consumer chains of the graph into dlc.kernel ops";
+  let description = [{
+    Vertical fusion: elementwise ops and reshapes join the chain of the op
+    that produces their operand when nothing else uses it, so conv/matmul
+    epilogues (bias, residual add, activation) and elementwise chains become
+    one kernel and one plan node.
+  }];
+}
+
 def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
   let summary = "Move each dlc op of the graph function into its own kernel function";
   let description = [{

@@ -210,3 +210,17 @@ LogicalResult ExpandOp::verify() {
       return emitOpError("cannot broadcast ") << in << " to " << out;
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// kernel
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelOp::verify() {
+  Block &body = getBody().front();
+  if (body.getArgumentTypes() != getInputs().getTypes())
+    return emitOpError("block argument types must match the inputs");
+  auto yield = llvm::cast<YieldOp>(body.getTerminator());
+  if (yield.getValues().getTypes() != getOutputs().getTypes())
+    return emitOpError("yielded types must match the results");
+  return success();
+}

@@ -7,6 +7,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 // Shape inference: ops whose result type follows from operands and
 // attributes use InferTypeOpAdaptor (builders need no result type; the
@@ -299,6 +300,34 @@ def Dlc_ExpandOp : Dlc_Op<"expand"> {
   let arguments = (ins Dlc_Tensor:$input);
   let results = (outs Dlc_Tensor:$output);
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+def Dlc_KernelOp : Op<Dlc_Dialect, "kernel", [IsolatedFromAbove, Pure,
+    SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "a group of ops compiled into one kernel (fusion result)";
+  let description = [{
+    The body computes the results from the block arguments, which stand for
+    `inputs`. Created by `dlc-fuse-kernels`; `dlc-outline-kernels` turns
+    each into one kernel function, so one plan node runs the whole group.
+    `name` says what was fused (e.g. "conv+add+relu") for --stats.
+  }];
+  let arguments = (ins Variadic<Dlc_Tensor>:$inputs, StrAttr:$name);
+  let results = (outs Variadic<Dlc_Tensor>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$name `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body";
+  let hasVerifier = 1;
+}
+
+def Dlc_YieldOp : Op<Dlc_Dialect, "yield", [Pure, Terminator, ReturnLike,
+    HasParent<"KernelOp">]> {
+  let summary = "the results of a dlc.kernel body";
+  let arguments = (ins Variadic<Dlc_Tensor>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ::mlir::ValueRange()); }]>];
 }
 
 #endif // DLC_OPS_TD

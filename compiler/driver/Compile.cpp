@@ -135,7 +135,7 @@ int dlc::compileModel(const CompileOptions &options) {
                ? 0
                : fail(error);
 
-  if (failed(runStages(Stage::Outline, Stage::Outline)))
+  if (failed(runStages(Stage::Fuse, Stage::Outline)))
     return 1;
   graph = findGraph(*module);
   FailureOr<GraphPlan> plan = extractPlan(graph);

@@ -13,6 +13,8 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   switch (stage) {
   case dlc::Stage::Simplify:
     return optimize ? "canonicalize,cse" : "";
+  case dlc::Stage::Fuse:
+    return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:
     return "dlc-outline-kernels";
   case dlc::Stage::LowerToLinalg:

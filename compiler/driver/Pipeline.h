@@ -31,6 +31,7 @@ struct CompileOptions {
 /// builds the plan from the graph function, then runs the kernel stages.
 enum class Stage {
   Simplify,      // canonicalize (layer elimination via folders), CSE
+  Fuse,          // vertical fusion into dlc.kernel groups
   Outline,       // one kernel function per dlc op
   LowerToLinalg, // dlc -> linalg on tensors (+ elementwise fusion at -O1+)
   Bufferize,     // one-shot bufferization, results -> out-params, deallocation

@@ -23,7 +23,9 @@ struct OutlineKernelsPass : dlc::impl::OutlineKernelsBase<OutlineKernelsPass> {
         continue;
       SmallVector<Operation *> ops;
       graph.walk([&](Operation *op) {
-        if (llvm::isa<dlc::DlcDialect>(op->getDialect()) && !llvm::isa<dlc::ConstantOp>(op))
+        if (llvm::isa<dlc::DlcDialect>(op->getDialect()) &&
+            !llvm::isa<dlc::ConstantOp, dlc::YieldOp>(op) &&
+            !op->getParentOfType<dlc::KernelOp>())
           ops.push_back(op);
       });
       for (Operation *op : ops)
@@ -32,23 +34,38 @@ struct OutlineKernelsPass : dlc::impl::OutlineKernelsBase<OutlineKernelsPass> {
   }
 
   static void outline(ModuleOp module, OpBuilder &builder, Operation *op, unsigned index) {
-    StringRef mnemonic = op->getName().stripDialect();
+    auto fused = llvm::dyn_cast<dlc::KernelOp>(op);
+    std::string mnemonic = op->getName().stripDialect().str();
+    std::string opName = op->getName().getStringRef().str();
+    if (fused) {
+      mnemonic = "fused";
+      opName = "fused(" + fused.getName().str() + ")";
+    }
     std::string name = ("k" + llvm::Twine(index) + "_" + mnemonic).str();
     builder.setInsertionPointToEnd(module.getBody());
     auto type = builder.getFunctionType(op->getOperandTypes(), op->getResultTypes());
     auto kernel = func::FuncOp::create(builder, op->getLoc(), name, type);
     kernel.setPrivate();
     kernel->setAttr(dlc::kKernelAttr, builder.getUnitAttr());
-    Block *body = kernel.addEntryBlock();
-    builder.setInsertionPointToStart(body);
-    IRMapping mapping;
-    mapping.map(op->getOperands(), body->getArguments());
-    Operation *clone = builder.clone(*op, mapping);
-    func::ReturnOp::create(builder, op->getLoc(), clone->getResults());
+    if (fused) {
+      // The kernel body already is the function body, minus the terminator.
+      kernel.getBody().takeBody(fused.getBody());
+      Operation *yield = kernel.getBody().front().getTerminator();
+      builder.setInsertionPoint(yield);
+      func::ReturnOp::create(builder, yield->getLoc(), yield->getOperands());
+      yield->erase();
+    } else {
+      Block *body = kernel.addEntryBlock();
+      builder.setInsertionPointToStart(body);
+      IRMapping mapping;
+      mapping.map(op->getOperands(), body->getArguments());
+      Operation *clone = builder.clone(*op, mapping);
+      func::ReturnOp::create(builder, op->getLoc(), clone->getResults());
+    }
 
     builder.setInsertionPoint(op);
     auto call = func::CallOp::create(builder, op->getLoc(), kernel, op->getOperands());
-    call->setAttr(dlc::kOpNameAttr, builder.getStringAttr(op->getName().getStringRef()));
+    call->setAttr(dlc::kOpNameAttr, builder.getStringAttr(opName));
     op->replaceAllUsesWith(call.getResults());
     op->erase();
   }

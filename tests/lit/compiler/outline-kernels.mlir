@@ -36,3 +36,23 @@ func.func @helper(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = dlc.neg %x : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A fused group becomes one kernel whose body is the group.
+// CHECK-LABEL: func.func @main_graph
+// CHECK: %[[R:.*]] = call @[[K:k[0-9]+_fused]](%{{.*}}) {dlc.op = "fused(exp+neg)"}
+// CHECK: return %[[R]]
+// CHECK: func.func private @[[K]](%[[A:.*]]: tensor<2xf32>) -> tensor<2xf32> attributes {dlc.kernel}
+// CHECK-NEXT: %[[E:.*]] = dlc.exp %[[A]]
+// CHECK-NEXT: %[[N:.*]] = dlc.neg %[[E]]
+// CHECK-NEXT: return %[[N]]
+func.func @main_graph(%x: tensor<2xf32>) -> tensor<2xf32> attributes {dlc.graph} {
+  %0 = dlc.kernel "exp+neg"(%x) : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    %1 = dlc.exp %a : (tensor<2xf32>) -> tensor<2xf32>
+    %2 = dlc.neg %1 : (tensor<2xf32>) -> tensor<2xf32>
+    dlc.yield %2 : tensor<2xf32>
+  }
+  return %0 : tensor<2xf32>
+}

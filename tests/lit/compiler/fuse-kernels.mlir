@@ -1,0 +1,58 @@
+// RUN: dlc-opt %s --split-input-file --dlc-fuse-kernels | FileCheck %s
+
+// Conv epilogue: bias add, residual add and relu join the conv's chain.
+// CHECK-LABEL: func.func @conv_epilogue
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[W:.*]]: tensor<2x2x1x1xf32>, %[[B:.*]]: tensor<2x1x1xf32>)
+// CHECK: %[[K:.*]] = dlc.kernel "conv+add+add+relu"(%[[X]], %[[W]], %[[B]])
+// CHECK-NEXT: ^bb0(%[[KX:.*]]: tensor<1x2x4x4xf32>, %[[KW:.*]]: tensor<2x2x1x1xf32>, %[[KB:.*]]: tensor<2x1x1xf32>):
+// CHECK-NEXT: %[[C:.*]] = dlc.conv %[[KX]], %[[KW]]
+// CHECK-NEXT: %[[A:.*]] = dlc.add %[[C]], %[[KB]]
+// CHECK-NEXT: %[[S:.*]] = dlc.add %[[A]], %[[KX]]
+// CHECK-NEXT: %[[R:.*]] = dlc.relu %[[S]]
+// CHECK-NEXT: dlc.yield %[[R]]
+// CHECK: return %[[K]]
+func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>, %b: tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32> attributes {dlc.graph} {
+  %0 = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = dlc.add %0, %b : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %2 = dlc.add %1, %x : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %3 = dlc.relu %2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %3 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A value used twice ends its chain: the exp starts a new one, and a graph
+// output is never fused away.
+// CHECK-LABEL: func.func @shared_value
+// CHECK: %[[M:.*]] = dlc.matmul
+// CHECK: %[[K:.*]] = dlc.kernel "exp+neg"(%[[M]])
+// CHECK: %[[T:.*]] = dlc.tanh %[[M]]
+// CHECK: return %[[K]], %[[T]]
+func.func @shared_value(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) attributes {dlc.graph} {
+  %0 = dlc.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %1 = dlc.exp %0 : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %2 = dlc.neg %1 : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %3 = dlc.tanh %0 : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %2, %3 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Reductions and matmuls never join another chain (only elementwise ops and
+// reshapes do), and functions without dlc.graph are left alone.
+// CHECK-LABEL: func.func @anchors
+// CHECK: %[[S:.*]] = dlc.softmax
+// CHECK: %[[M:.*]] = dlc.kernel "matmul+reshape"(%[[S]], %{{.*}})
+// CHECK-LABEL: func.func @not_graph
+// CHECK-NOT: dlc.kernel
+func.func @anchors(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<8xf32> attributes {dlc.graph} {
+  %0 = dlc.softmax %a {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = dlc.matmul %0, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %2 = dlc.reshape %1 : (tensor<2x4xf32>) -> tensor<8xf32>
+  return %2 : tensor<8xf32>
+}
+func.func @not_graph(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = dlc.exp %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = dlc.neg %0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
