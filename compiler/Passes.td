@@ -4,6 +4,10 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FoldBatchNorm : Pass<"dlc-fold-batch-norm"> {
+  let summary = "Fold inference batch_norm into the preceding conv/gemm weights";
+}
+
 def FuseKernels : Pass<"dlc-fuse-kernels", "mlir::ModuleOp"> {
   let summary = "Group producer/consumer chains of the graph into dlc.kernel ops";
   let description = [{
