@@ -146,12 +146,39 @@ void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results, MLIRCont
   results.add<FoldReshapeChain>(ctx);
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> perm = getPerm();
+  bool identity = true;
   for (int64_t i = 0, e = perm.size(); i < e; ++i)
-    if (perm[i] != i)
-      return {};
-  return getInput();
+    identity &= perm[i] == i;
+  if (identity)
+    return getInput();
+  // A transpose of a splat constant is the same splat.
+  if (auto dense = llvm::dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (dense.isSplat())
+      return dense.resizeSplat(llvm::cast<ShapedType>(getType()));
+  return {};
+}
+
+namespace {
+/// transpose(transpose(x, p), q) -> transpose(x, p o q).
+struct ComposeTransposes : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().getDefiningOp<TransposeOp>();
+    if (!producer)
+      return failure();
+    SmallVector<int64_t> perm;
+    for (int64_t p : op.getPerm())
+      perm.push_back(producer.getPerm()[p]);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, producer.getInput(), perm);
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results, MLIRContext *ctx) {
+  results.add<ComposeTransposes>(ctx);
 }
 
 //===----------------------------------------------------------------------===//

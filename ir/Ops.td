@@ -261,6 +261,7 @@ def Dlc_TransposeOp : Dlc_Op<"transpose", [InferTypeOpAdaptor]> {
   let arguments = (ins Dlc_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Dlc_Tensor:$output);
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Dlc_ConcatOp : Dlc_Op<"concat", [InferTypeOpAdaptor]> {

@@ -48,3 +48,17 @@ func.func @reshape_constant() -> tensor<2x2xi64> {
   %1 = dlc.reshape %0 : (tensor<4xi64>) -> tensor<2x2xi64>
   return %1 : tensor<2x2xi64>
 }
+
+// -----
+
+// Transposes compose; inverse pairs vanish.
+// CHECK-LABEL: func.func @transpose_chain
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT: %[[T:.*]] = dlc.transpose %[[X]] {perm = array<i64: 1, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+// CHECK-NEXT: return %[[X]], %[[T]]
+func.func @transpose_chain(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<3x4x2xf32>) {
+  %0 = dlc.transpose %x {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+  %1 = dlc.transpose %0 {perm = array<i64: 1, 2, 0>} : (tensor<4x2x3xf32>) -> tensor<2x3x4xf32>
+  %2 = dlc.transpose %0 {perm = array<i64: 2, 0, 1>} : (tensor<4x2x3xf32>) -> tensor<3x4x2xf32>
+  return %1, %2 : tensor<2x3x4xf32>, tensor<3x4x2xf32>
+}
