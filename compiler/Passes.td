@@ -8,6 +8,10 @@ def FoldBatchNorm : Pass<"dlc-fold-batch-norm"> {
   let summary = "Fold inference batch_norm into the preceding conv/gemm weights";
 }
 
+def MergeSiblings : Pass<"dlc-merge-siblings"> {
+  let summary = "Horizontal fusion: merge sibling matmuls/convs that share an input";
+}
+
 def FuseKernels : Pass<"dlc-fuse-kernels", "mlir::ModuleOp"> {
   let summary = "Group producer/consumer chains of the graph into dlc.kernel ops";
   let description = [{

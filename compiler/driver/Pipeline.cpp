@@ -12,7 +12,7 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   bool optimize = options.optLevel > 0;
   switch (stage) {
   case dlc::Stage::Simplify:
-    return optimize ? "canonicalize,dlc-fold-batch-norm,canonicalize,cse" : "";
+    return optimize ? "canonicalize,dlc-fold-batch-norm,dlc-merge-siblings,canonicalize,cse" : "";
   case dlc::Stage::Fuse:
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:

@@ -7,6 +7,8 @@
 namespace dlc {
 /// batch_norm(conv|gemm with constant weights) -> conv|gemm with folded weights.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+/// Sibling matmuls/convs with constant weights and a shared input -> one op + split.
+void populateMergeSiblingsPatterns(mlir::RewritePatternSet &patterns);
 } // namespace dlc
 
 #endif // DLC_COMPILER_TRANSFORMS_PATTERNS_H

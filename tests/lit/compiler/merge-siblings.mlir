@@ -1,0 +1,52 @@
+// RUN: dlc-opt %s --split-input-file --dlc-merge-siblings | FileCheck %s
+
+// Q/K/V-style projections of one input become one matmul and a split.
+// CHECK-LABEL: func.func @qkv
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4x3xf32>)
+// CHECK: %[[W:.*]] = dlc.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 5.000000e+00], [3.000000e+00, 4.000000e+00, 6.000000e+00], [0.000000e+00, 0.000000e+00, 7.000000e+00]]> : tensor<3x3xf32>
+// CHECK: %[[M:.*]] = dlc.matmul %[[X]], %[[W]] : (tensor<2x4x3xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
+// CHECK: %[[S:.*]]:2 = dlc.split %[[M]] {axis = 2 : i64} : (tensor<2x4x3xf32>) -> (tensor<2x4x2xf32>, tensor<2x4x1xf32>)
+// CHECK: return %[[S]]#0, %[[S]]#1
+func.func @qkv(%x: tensor<2x4x3xf32>) -> (tensor<2x4x2xf32>, tensor<2x4x1xf32>) {
+  %wq = dlc.constant dense<[[1.0, 2.0], [3.0, 4.0], [0.0, 0.0]]> : tensor<3x2xf32>
+  %wk = dlc.constant dense<[[5.0], [6.0], [7.0]]> : tensor<3x1xf32>
+  %q = dlc.matmul %x, %wq : (tensor<2x4x3xf32>, tensor<3x2xf32>) -> tensor<2x4x2xf32>
+  %k = dlc.matmul %x, %wk : (tensor<2x4x3xf32>, tensor<3x1xf32>) -> tensor<2x4x1xf32>
+  return %q, %k : tensor<2x4x2xf32>, tensor<2x4x1xf32>
+}
+
+// -----
+
+// Inception-style 1x1 branches: weights and biases concatenate along the
+// output channels (a missing bias is zeros).
+// CHECK-LABEL: func.func @branches
+// CHECK-DAG: %[[W:.*]] = dlc.constant dense<{{.*}}> : tensor<3x2x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = dlc.constant dense<[1.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<3xf32>
+// CHECK: %[[C:.*]] = dlc.conv %{{.*}}, %[[W]], %[[B]]
+// CHECK: dlc.split %[[C]] {axis = 1 : i64} : (tensor<1x3x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>)
+func.func @branches(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w1 = dlc.constant dense<1.0> : tensor<1x2x1x1xf32>
+  %b1 = dlc.constant dense<1.0> : tensor<1xf32>
+  %w2 = dlc.constant dense<2.0> : tensor<2x2x1x1xf32>
+  %0 = dlc.conv %x, %w1, %b1 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = dlc.conv %x, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %0, %1 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Different strides, or non-constant weights, are not merged.
+// CHECK-LABEL: func.func @different
+// CHECK-COUNT-2: dlc.conv
+// CHECK-NOT: dlc.split
+// CHECK-COUNT-2: dlc.matmul
+// CHECK-NOT: dlc.split
+func.func @different(%x: tensor<1x2x4x4xf32>, %m: tensor<2x3xf32>, %w: tensor<3x3xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %w1 = dlc.constant dense<1.0> : tensor<1x2x1x1xf32>
+  %wc = dlc.constant dense<1.0> : tensor<3x3xf32>
+  %0 = dlc.conv %x, %w1 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = dlc.conv %x, %w1 {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %2 = dlc.matmul %m, %w : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x3xf32>
+  %3 = dlc.matmul %m, %wc : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2, %3 : tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}
