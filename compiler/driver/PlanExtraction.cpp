@@ -1,6 +1,7 @@
 //===- PlanExtraction.cpp - graph function -> runtime plan ----------------===//
 #include "compiler/driver/PlanExtraction.h"
 #include "compiler/Passes.h"
+#include "dlc/runtime.h"
 #include "ir/Ops.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -9,30 +10,6 @@
 #include <algorithm>
 
 using namespace mlir;
-
-uint64_t dlc::dtypeSize(int32_t dtype) {
-  switch (dtype) {
-  case DLC_DTYPE_BOOL:
-  case DLC_DTYPE_INT8:
-  case DLC_DTYPE_UINT8:
-    return 1;
-  case DLC_DTYPE_INT16:
-  case DLC_DTYPE_UINT16:
-  case DLC_DTYPE_FLOAT16:
-  case DLC_DTYPE_BFLOAT16:
-    return 2;
-  case DLC_DTYPE_FLOAT32:
-  case DLC_DTYPE_INT32:
-  case DLC_DTYPE_UINT32:
-    return 4;
-  case DLC_DTYPE_FLOAT64:
-  case DLC_DTYPE_INT64:
-  case DLC_DTYPE_UINT64:
-    return 8;
-  default:
-    return 0;
-  }
-}
 
 static int32_t dtypeOf(Type type) {
   if (type.isF32()) return DLC_DTYPE_FLOAT32;
@@ -124,7 +101,7 @@ private:
     tensor.name = std::move(name);
     tensor.dtype = dtypeOf(type.getElementType());
     tensor.shape.assign(type.getShape().begin(), type.getShape().end());
-    tensor.bytes = type.getNumElements() * dlc::dtypeSize(tensor.dtype);
+    tensor.bytes = type.getNumElements() * dlc_dtype_size(tensor.dtype);
     plan.tensors.push_back(std::move(tensor));
     lifetimes.emplace_back();
     producer.push_back(-1);
@@ -156,7 +133,7 @@ private:
   LogicalResult addWeight(dlc::ConstantOp constant) {
     uint32_t id = addTensor(constant.getResult(), "const_" + std::to_string(plan.tensors.size()));
     dlc::PlanTensor &tensor = plan.tensors[id];
-    auto bytes = elementBytes(constant.getValue(), dlc::dtypeSize(tensor.dtype));
+    auto bytes = elementBytes(constant.getValue(), dlc_dtype_size(tensor.dtype));
     if (failed(bytes))
       return constant.emitError("cannot serialize constant of type ") << constant.getType();
     tensor.storage = DLC_STORAGE_WEIGHT;

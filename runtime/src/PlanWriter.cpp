@@ -1,12 +1,6 @@
-//===- PlanSerialization.cpp - GraphPlan -> plan blob ---------------------===//
-//
-// Lays the tables out in the order runtime/include/dlc/plan.h documents,
-// each 8-byte aligned, weights 64-byte aligned so kernels get aligned data.
-//
-//===----------------------------------------------------------------------===//
-#include "compiler/driver/PlanExtraction.h"
-
-#include "llvm/Support/MathExtras.h"
+// GraphPlan -> plan blob: the tables in the order plan.h documents, each
+// 8-byte aligned, weights 64-byte aligned so kernels get aligned data.
+#include "dlc/plan_writer.hpp"
 
 #include <cstring>
 
@@ -30,7 +24,7 @@ public:
     return offset;
   }
   uint64_t align(uint64_t alignment) {
-    blob.resize(llvm::alignTo(blob.size(), alignment), 0);
+    blob.resize((blob.size() + alignment - 1) / alignment * alignment, 0);
     return blob.size();
   }
   void append(const void *data, size_t bytes) {

@@ -1,0 +1,6 @@
+/* The entry point linked into compiled model executables. */
+#include "dlc/runtime.h"
+
+extern const dlc_model_image dlc_model_image_v1;
+
+int main(int argc, char **argv) { return dlc_cli_main(&dlc_model_image_v1, argc, argv); }
