@@ -40,20 +40,10 @@ public:
         }) {}
 
 private:
-  static std::string nodeOf(Location loc) {
-    if (auto name = llvm::dyn_cast<NameLoc>(loc))
-      return name.getName().str();
-    if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
-      for (Location inner : fused.getLocations())
-        if (std::string n = nodeOf(inner); !n.empty())
-          return n;
-    return "";
-  }
-
   void report(Diagnostic &diag) {
     if (diag.getSeverity() != DiagnosticSeverity::Error)
       return;
-    std::string node = nodeOf(diag.getLocation());
+    std::string node = dlc::onnxNodeName(diag.getLocation());
     llvm::errs() << path << ":" << (node.empty() ? "" : "node '" + node + "': ")
                  << diag.str() << "\n";
     for (const Diagnostic &note : diag.getNotes())
