@@ -8,6 +8,16 @@ def FoldBatchNorm : Pass<"dlc-fold-batch-norm"> {
   let summary = "Fold inference batch_norm into the preceding conv/gemm weights";
 }
 
+def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
+  let summary = "Replace zero-element values by constants so no kernel sees an empty buffer";
+  let description = [{
+    Runs at every optimization level: the kernel ABI passes bare pointers,
+    which cannot describe a zero-element buffer. Uses of zero-element results
+    take an empty dlc.constant, reductions over an empty input become their
+    identity (0, lowest, NaN), concat drops empty inputs and split empty pieces.
+  }];
+}
+
 def MergeSiblings : Pass<"dlc-merge-siblings"> {
   let summary = "Horizontal fusion: merge sibling matmuls/convs that share an input";
 }

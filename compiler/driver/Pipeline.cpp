@@ -12,7 +12,9 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   bool optimize = options.optLevel > 0;
   switch (stage) {
   case dlc::Stage::Simplify:
-    return optimize ? "canonicalize,dlc-fold-batch-norm,dlc-merge-siblings,canonicalize,cse" : "";
+    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
+                      "dlc-merge-siblings,canonicalize,cse"
+                    : "dlc-fold-empty-tensors";
   case dlc::Stage::Fuse:
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:

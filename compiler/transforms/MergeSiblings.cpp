@@ -115,8 +115,9 @@ struct MergeSiblingMatMuls : OpRewritePattern<dlc::MatMulOp> {
       locs.push_back(s->getLoc());
     }
     Location loc = rewriter.getFusedLoc(locs);
-    // Create at the last sibling so every user stays after its producer.
-    rewriter.setInsertionPoint(siblings.back());
+    // Create at the first sibling: the shared input already dominates it and
+    // the users of every sibling come after it.
+    rewriter.setInsertionPoint(op);
     Value merged = dlc::ConstantOp::create(rewriter, loc, concatConstants(weights, 1));
     Value product = dlc::MatMulOp::create(rewriter, loc, op.getLhs(), merged);
     splitBack(rewriter, loc, product, lhsType.getRank() - 1, siblings);
@@ -160,7 +161,7 @@ struct MergeSiblingConvs : OpRewritePattern<dlc::ConvOp> {
       locs.push_back(s->getLoc());
     }
     Location loc = rewriter.getFusedLoc(locs);
-    rewriter.setInsertionPoint(siblings.back());
+    rewriter.setInsertionPoint(op); // see MergeSiblingMatMuls
     Value mergedWeight = dlc::ConstantOp::create(rewriter, loc, concatConstants(weights, 0));
     Value mergedBias;
     if (anyBias)

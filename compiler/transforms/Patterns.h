@@ -9,6 +9,8 @@ namespace dlc {
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 /// Sibling matmuls/convs with constant weights and a shared input -> one op + split.
 void populateMergeSiblingsPatterns(mlir::RewritePatternSet &patterns);
+/// Zero-element results -> empty constants; empty reductions -> identity.
+void populateFoldEmptyTensorsPatterns(mlir::RewritePatternSet &patterns);
 } // namespace dlc
 
 #endif // DLC_COMPILER_TRANSFORMS_PATTERNS_H

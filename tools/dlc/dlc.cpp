@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
 #include "compiler/driver/Compile.h"
+#include "compiler/driver/Pipeline.h"
+#include "mlir/InitAllPasses.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -33,12 +35,16 @@ static cl::opt<dlc::EmitKind> emit(
     cl::cat(dlcCategory));
 static cl::list<std::string> shapes("shape", cl::desc("fix an input's shape: NAME=d0,d1,..."),
                                     cl::value_desc("NAME=dims"), cl::cat(dlcCategory));
-static cl::opt<unsigned> optLevel(cl::desc("optimization level"), cl::init(2),
-                                  cl::values(clEnumValN(0, "O0", "no graph optimization"),
-                                             clEnumValN(1, "O1", ""), clEnumValN(2, "O2", "default"),
-                                             clEnumValN(3, "O3", "")),
+enum class OptLevel : unsigned { O0, O1, O2, O3 };
+static cl::opt<OptLevel> optLevel(cl::desc("optimization level"), cl::init(OptLevel::O2),
+                                  cl::values(clEnumValN(OptLevel::O0, "O0", "no graph optimization"),
+                                             clEnumValN(OptLevel::O1, "O1", "simplification only"),
+                                             clEnumValN(OptLevel::O2, "O2", "fusion (default)"),
+                                             clEnumValN(OptLevel::O3, "O3", "same as O2")),
                                   cl::cat(dlcCategory));
-static cl::opt<bool> stats("stats", cl::desc("print node/kernel counts and arena bytes"),
+// LLVM already owns `-stats`; ours is registered as `dlc-stats` and main()
+// rewrites `--stats` to it so the CLI of DESIGN.md holds.
+static cl::opt<bool> stats("dlc-stats", cl::desc("print node/kernel counts and arena bytes"),
                            cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
@@ -62,10 +68,17 @@ static bool parseShape(StringRef text, std::string &name, std::vector<int64_t> &
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  mlir::registerAllPasses();
+  dlc::registerDlcPasses();
+  dlc::registerPipelines();
   cl::HideUnrelatedOptions(dlcCategory);
+  std::vector<const char *> args(argv, argv + argc);
+  for (const char *&arg : args)
+    if (StringRef(arg) == "--stats" || StringRef(arg) == "-stats")
+      arg = "--dlc-stats";
   std::string parseErrors;
   raw_string_ostream errs(parseErrors);
-  if (!cl::ParseCommandLineOptions(argc, argv, "dlc: ONNX model compiler\n", &errs)) {
+  if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(), "dlc: ONNX model compiler\n", &errs)) {
     llvm::errs() << parseErrors << "usage: dlc [--target=cpu] [--emit=KIND] [--shape N=d,..] "
                                    "[-O0..3] [--stats] MODEL.onnx -o OUT (see --help)\n";
     return 2;
@@ -75,7 +88,7 @@ int main(int argc, char **argv) {
   options.outputPath = outputPath;
   options.target = target;
   options.emit = emit;
-  options.optLevel = optLevel;
+  options.optLevel = static_cast<unsigned>(optLevel.getValue());
   options.stats = stats;
   options.cpu = cpu;
   for (const std::string &text : shapes) {

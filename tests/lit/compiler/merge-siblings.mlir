@@ -50,3 +50,22 @@ func.func @different(%x: tensor<1x2x4x4xf32>, %m: tensor<2x3xf32>, %w: tensor<3x
   %3 = dlc.matmul %m, %wc : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x3xf32>
   return %0, %1, %2, %3 : tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>, tensor<2x3xf32>, tensor<2x3xf32>
 }
+
+// -----
+
+// A user of the first sibling that sits before the second sibling must still
+// see its value: the merged matmul is placed at the first sibling.
+// CHECK-LABEL: func.func @user_between
+// CHECK: %[[M:.*]] = dlc.matmul
+// CHECK: %[[S:.*]]:2 = dlc.split %[[M]]
+// CHECK: %[[R:.*]] = dlc.relu %[[S]]#0
+// CHECK: dlc.add %[[R]], %[[S]]#1
+func.func @user_between(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %wq = dlc.constant dense<[[1.0, 2.0], [3.0, 4.0], [0.5, 0.5]]> : tensor<3x2xf32>
+  %wk = dlc.constant dense<[[5.0, 1.0], [6.0, 1.0], [7.0, 1.0]]> : tensor<3x2xf32>
+  %q = dlc.matmul %x, %wq : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %r = dlc.relu %q : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %k = dlc.matmul %x, %wk : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %s = dlc.add %r, %k : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %s : tensor<2x2xf32>
+}
