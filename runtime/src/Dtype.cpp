@@ -1,4 +1,5 @@
 // Names and sizes of plan dtypes (ONNX TensorProto numbering).
+#include "Format.h"
 #include "dlc/runtime.h"
 
 extern "C" const char *dlc_dtype_name(int32_t dtype) {
@@ -37,4 +38,14 @@ extern "C" size_t dlc_dtype_size(int32_t dtype) {
   case DLC_DTYPE_UINT64: return 8;
   default: return 0;
   }
+}
+
+std::string dlc::rt::typeText(int32_t dtype, uint32_t rank, const int64_t *shape) {
+  std::string s = dlc_dtype_name(dtype);
+  if (s == "unknown")
+    s = "dtype(" + std::to_string(dtype) + ")";
+  s += "[";
+  for (uint32_t i = 0; i < rank && shape; ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
 }

@@ -40,7 +40,8 @@ bool dictValue(const std::string &header, const std::string &key, std::string &v
   if (begin == std::string::npos || end > header.size())
     return false;
   value = header.substr(begin, end - begin);
-  return true;
+  value.erase(value.find_last_not_of(' ') + 1);
+  return !value.empty();
 }
 } // namespace
 
@@ -82,9 +83,16 @@ bool dlc::rt::parseNpy(const uint8_t *bytes, size_t size, HostTensor &t, std::st
     error = "malformed .npy descr";
     return false;
   }
+  if ((descr.front() != '\'' && descr.front() != '"') || descr.back() != descr.front()) {
+    error = "malformed .npy descr " + descr;
+    return false;
+  }
   descr = descr.substr(1, descr.size() - 2); // strip quotes
-  if (descr == "<b1")
-    descr = "|b1";
+  // '=' is native order (little-endian here); one-byte types have no order.
+  if (descr.size() == 3 && descr[0] == '=')
+    descr[0] = '<';
+  if (descr.size() == 3 && descr[2] == '1' && descr[0] == '<')
+    descr[0] = '|';
   for (const Descr &d : kDescrs)
     if (descr == d.name)
       t.dtype = d.dtype;
@@ -148,13 +156,16 @@ bool dlc::rt::serializeNpy(const HostTensor &t, std::vector<uint8_t> &out, std::
   shape += ")";
   std::string header =
       std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  // Pad with spaces so the data starts at a multiple of 64, ending in '\n'.
-  size_t total = 10 + header.size() + 1;
+  // Padded with spaces so the data starts at a multiple of 64; ends in '\n'.
+  // Version 1 stores the header length in 2 bytes, version 2 in 4.
+  bool v1 = header.size() + 64 <= 65535;
+  size_t prefix = v1 ? 10 : 12;
+  size_t total = prefix + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
-  out.assign({0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-  out.push_back(uint8_t(header.size() & 0xff));
-  out.push_back(uint8_t(header.size() >> 8));
+  out.assign({0x93, 'N', 'U', 'M', 'P', 'Y', uint8_t(v1 ? 1 : 2), 0});
+  for (size_t i = 0; i < prefix - 8; ++i)
+    out.push_back(uint8_t(header.size() >> (8 * i)));
   out.insert(out.end(), header.begin(), header.end());
   out.insert(out.end(), t.data.begin(), t.data.end());
   return true;

@@ -9,33 +9,43 @@
 namespace dlc::rt {
 
 /// Read-only view of a plan blob. Only `validate` may be called before the
-/// blob has been validated; every accessor afterwards is in bounds.
+/// blob has been validated; afterwards every accessor with an index or
+/// offset taken from the plan is in bounds. Cheap to copy; thread-safe.
 class PlanView {
 public:
   PlanView(const uint8_t *blob, uint64_t bytes) : blob(blob), size(bytes) {}
 
-  /// Checks magic, version, table bounds, every index, offset and string;
-  /// returns an empty string or what is wrong.
+  /// Checks magic, version, table bounds, every index, offset and string of
+  /// the plan, for an image with `numKernels` kernels. Returns "" when the
+  /// plan is sound, else what is wrong (one problem, the first found).
   std::string validate(uint32_t numKernels) const;
+
+  /// After validate(): "" if this build can run entry `entry`, else why not
+  /// (GPU nodes, library calls, tensors on other devices).
+  std::string unsupported(uint32_t entry) const;
 
   const dlc_plan_header &header() const { return *reinterpret_cast<const dlc_plan_header *>(blob); }
   const dlc_plan_tensor &tensor(uint32_t i) const { return table<dlc_plan_tensor>(header().tensors_offset)[i]; }
   const dlc_plan_node &node(uint32_t i) const { return table<dlc_plan_node>(header().nodes_offset)[i]; }
   const dlc_plan_entry &entry(uint32_t i) const { return table<dlc_plan_entry>(header().entries_offset)[i]; }
-  uint32_t index(uint32_t i) const { return table<uint32_t>(header().indices_offset)[i]; }
+  uint32_t index(uint64_t i) const { return table<uint32_t>(header().indices_offset)[i]; }
   const char *string(uint32_t offset) const {
     return reinterpret_cast<const char *>(blob + header().strings_offset + offset);
   }
   const uint8_t *weights() const { return blob + header().weights_offset; }
 
+  /// "node 3 'conv1' (dlc.conv)": how messages name a node.
+  std::string describeNode(uint32_t id) const;
+
 private:
   template <typename T> const T *table(uint64_t offset) const {
     return reinterpret_cast<const T *>(blob + offset);
   }
+  std::string validateHeader(uint32_t numKernels) const;
   std::string validateTensor(uint32_t id) const;
   std::string validateNode(uint32_t id, uint32_t numKernels) const;
   std::string validateEntry(uint32_t id) const;
-  bool validString(uint32_t offset) const;
+  bool validString(uint64_t offset) const;
 
   const uint8_t *blob;
   uint64_t size;

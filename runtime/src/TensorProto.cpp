@@ -25,12 +25,15 @@ public:
   WireReader(const uint8_t *p, size_t n) : p(p), end(p + n) {}
   bool done() const { return p == end; }
 
+  /// A base-128 varint of at most 10 bytes whose value fits 64 bits.
   bool varint(uint64_t &v) {
     v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p == end)
         return false;
       uint8_t b = *p++;
+      if (shift == 63 && b > 1)
+        return false; // bits beyond the 64th
       v |= uint64_t(b & 0x7f) << shift;
       if (!(b & 0x80))
         return true;
@@ -109,32 +112,39 @@ bool fromTypedValues(HostTensor &t, const std::vector<float> &floats,
                      const std::vector<double> &doubles, const std::vector<uint64_t> &ints,
                      int64_t count, std::string &error) {
   size_t elementSize = dlc_dtype_size(t.dtype);
-  t.data.assign(size_t(count) * elementSize, 0);
-  auto need = [&](size_t have) {
-    if (int64_t(have) == count)
-      return true;
-    error = "has " + std::to_string(have) + " values for " + std::to_string(count) + " elements";
+  // The value count is checked before anything is allocated: the dims of a
+  // hostile file must not make us reserve memory the file does not back.
+  const char *field = t.dtype == DLC_DTYPE_FLOAT32   ? "float_data"
+                      : t.dtype == DLC_DTYPE_FLOAT64 ? "double_data"
+                      : t.dtype == DLC_DTYPE_INT64   ? "int64_data"
+                      : t.dtype == DLC_DTYPE_UINT32 || t.dtype == DLC_DTYPE_UINT64 ? "uint64_data"
+                                                                                  : "int32_data";
+  size_t have = t.dtype == DLC_DTYPE_FLOAT32   ? floats.size()
+                : t.dtype == DLC_DTYPE_FLOAT64 ? doubles.size()
+                                               : ints.size();
+  if (int64_t(have) != count) {
+    error = "has " + std::to_string(have) + " values in " + field + " (or raw_data) for " +
+            std::to_string(count) + " elements";
     return false;
-  };
-  uint8_t *out = t.data.data();
-  switch (t.dtype) {
-  case DLC_DTYPE_FLOAT32:
-    if (!need(floats.size())) return false;
-    std::memcpy(out, floats.data(), count * 4);
-    return true;
-  case DLC_DTYPE_FLOAT64:
-    if (!need(doubles.size())) return false;
-    std::memcpy(out, doubles.data(), count * 8);
-    return true;
-  default:
-    break;
   }
-  if (!need(ints.size()))
-    return false;
+  t.data.assign(size_t(count) * elementSize, 0);
+  uint8_t *out = t.data.data();
+  if (t.dtype == DLC_DTYPE_FLOAT32) {
+    if (count)
+      std::memcpy(out, floats.data(), size_t(count) * 4);
+    return true;
+  }
+  if (t.dtype == DLC_DTYPE_FLOAT64) {
+    if (count)
+      std::memcpy(out, doubles.data(), size_t(count) * 8);
+    return true;
+  }
   for (int64_t i = 0; i < count; ++i) {
     uint64_t v = ints[i];
     // int32_data carries int32/int16/int8/uint16/uint8/bool/float16/bfloat16
     // as (sign-extended) varints; the low bytes are the element's bits.
+    if (t.dtype == DLC_DTYPE_BOOL)
+      v = v != 0;
     std::memcpy(out + i * elementSize, &v, elementSize);
   }
   return true;

@@ -1,4 +1,5 @@
-/* The entry point linked into compiled model executables. */
+/* main() of compiled model executables (libdlcrt_main.a). The compiler's
+ * model object defines dlc_model_image_v1; everything else is in libdlcrt. */
 #include "dlc/runtime.h"
 
 extern const dlc_model_image dlc_model_image_v1;

@@ -1,32 +1,18 @@
-// Model creation, execution (serial and parallel), input validation, and
-// concurrent runs of libdlcrt on hand-made plans.
+// Model creation, description, execution and argument checking of libdlcrt
+// on hand-made plans, through the C API and the C++ wrapper.
 #include "TestPlans.h"
 #include "dlc/runtime.hpp"
 
 #include <gtest/gtest.h>
 
-#include <random>
-#include <thread>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 using namespace dlc::test;
 
 namespace {
-
-std::vector<float> randomInput(unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
-  std::vector<float> x(kN);
-  for (float &v : x)
-    v = dist(rng);
-  return x;
-}
-
-std::vector<float> expected(const std::vector<float> &x) {
-  std::vector<float> y(kN);
-  for (int64_t i = 0; i < kN; ++i)
-    y[i] = (x[i] > 0 ? x[i] : 0) + 3 * x[i] + 1.0f;
-  return y;
-}
 
 std::vector<float> runDiamond(dlc::Model &model, const std::vector<float> &x) {
   std::vector<float> y(kN);
@@ -37,88 +23,236 @@ std::vector<float> runDiamond(dlc::Model &model, const std::vector<float> &x) {
 class DiamondTest : public ::testing::TestWithParam<uint32_t> {};
 
 TEST_P(DiamondTest, ComputesTheGraph) {
-  Image image(dlc::serializePlan(diamondPlan()));
+  Image image(diamondBlob());
   dlc::Model model(&image.image, GetParam());
-  std::vector<float> x = randomInput(7);
-  std::vector<float> y = runDiamond(model, x), want = expected(x);
-  for (int64_t i = 0; i < kN; ++i)
-    EXPECT_FLOAT_EQ(y[i], want[i]) << "element " << i;
+  for (unsigned seed = 0; seed < 5; ++seed) {
+    std::vector<float> x = randomFloats(kN, seed);
+    std::vector<float> y = runDiamond(model, x), want = diamondReference(x);
+    for (int64_t i = 0; i < kN; ++i)
+      ASSERT_FLOAT_EQ(y[i], want[i]) << "seed " << seed << " element " << i;
+  }
 }
 
-INSTANTIATE_TEST_SUITE_P(Threads, DiamondTest, ::testing::Values(1u, 4u));
+INSTANTIATE_TEST_SUITE_P(Threads, DiamondTest, ::testing::Values(0u, 1u, 2u, 4u, 16u));
 
 TEST(RuntimeTest, DescribesInputsAndOutputs) {
-  Image image(dlc::serializePlan(diamondPlan()));
+  Image image(diamondBlob());
   dlc::Model model(&image.image);
+  EXPECT_EQ(model.name(), "diamond");
   ASSERT_EQ(model.numInputs(), 1u);
   ASSERT_EQ(model.numOutputs(), 1u);
-  dlc_tensor_info in = model.input(0);
-  EXPECT_STREQ(in.name, "x");
+  dlc::TensorInfo in = model.input(0);
+  EXPECT_EQ(in.name, "x");
   EXPECT_EQ(in.dtype, DLC_DTYPE_FLOAT32);
-  EXPECT_EQ(in.rank, 1u);
-  EXPECT_EQ(in.shape[0], kN);
+  EXPECT_EQ(in.shape, std::vector<int64_t>{kN});
+  EXPECT_EQ(in.bytes, uint64_t(kN * 4));
+  EXPECT_EQ(model.output(0).name, "y");
   EXPECT_EQ(dlc_model_find_input(model.get(), "x"), 0);
-  EXPECT_EQ(dlc_model_find_input(model.get(), "nope"), -1);
+  EXPECT_EQ(dlc_model_find_output(model.get(), "y"), 0);
+  EXPECT_EQ(dlc_model_find_input(model.get(), "y"), -1);
+  EXPECT_EQ(dlc_model_find_input(model.get(), nullptr), -1);
+  EXPECT_EQ(model.inputIndex("x"), 0u);
+  EXPECT_THROW(model.inputIndex("nope"), dlc::Error);
+
+  ErrorHolder e;
+  dlc_tensor_info info;
+  EXPECT_EQ(dlc_model_output_info(model.get(), 1, &info, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "output index 1 out of range (1 outputs)");
+  EXPECT_EQ(dlc_model_input_info(model.get(), 0, nullptr, e.out()), DLC_INVALID_ARGUMENT);
 }
 
-TEST(RuntimeTest, RejectsWrongInputsWithTheirName) {
-  Image image(dlc::serializePlan(diamondPlan()));
+TEST(RuntimeTest, CppRunAllocatesOutputs) {
+  Image image(diamondBlob());
+  dlc::Model model(&image.image, 2);
+  std::vector<float> x = randomFloats(kN, 3);
+  std::vector<dlc::Tensor> out = model.run({dlc::view(x, {kN})});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].name, "y");
+  EXPECT_EQ(out[0].values<float>(), diamondReference(x));
+  dlc::Model moved = std::move(model);
+  EXPECT_EQ(moved.run({dlc::view(x, {kN})})[0].values<float>(), diamondReference(x));
+}
+
+struct BadRun {
+  const char *name;
+  dlc_tensor_view input;
+  const char *message;
+};
+
+TEST(RuntimeTest, RejectsWrongInputsNamingThem) {
+  Image image(diamondBlob());
   dlc::Model model(&image.image);
-  std::vector<float> y(kN);
-  std::vector<double> wrongType(kN);
-  int64_t wrongShape[] = {kN + 1};
-  dlc_tensor_view out = {y.data(), DLC_DTYPE_FLOAT32, 1, &kN};
-  dlc_tensor_view badType = {wrongType.data(), DLC_DTYPE_FLOAT64, 1, &kN};
-  dlc_tensor_view badShape = {y.data(), DLC_DTYPE_FLOAT32, 1, wrongShape};
-  dlc_error *error = nullptr;
-  EXPECT_EQ(dlc_model_run(model.get(), &badType, 1, &out, 1, &error), DLC_INVALID_ARGUMENT);
-  EXPECT_STREQ(dlc_error_message(error), "input 'x': expected float32[64], got float64[64]");
-  dlc_error_free(error);
-  EXPECT_EQ(dlc_model_run(model.get(), &badShape, 1, &out, 1, &error), DLC_INVALID_ARGUMENT);
-  EXPECT_STREQ(dlc_error_message(error), "input 'x': expected float32[64], got float32[65]");
-  dlc_error_free(error);
-  EXPECT_EQ(dlc_model_run(model.get(), &out, 0, &out, 1, &error), DLC_INVALID_ARGUMENT);
-  EXPECT_STREQ(dlc_error_message(error), "expected 1 inputs, got 0");
-  dlc_error_free(error);
-  dlc_tensor_view nullData = {nullptr, DLC_DTYPE_FLOAT32, 1, &kN};
-  EXPECT_EQ(dlc_model_run(model.get(), &nullData, 1, &out, 1, &error), DLC_INVALID_ARGUMENT);
-  EXPECT_STREQ(dlc_error_message(error), "input 'x': data is NULL");
-  dlc_error_free(error);
+  std::vector<float> x(kN), y(kN);
+  std::vector<double> doubles(kN);
+  static const int64_t kShape[] = {kN}, kLonger[] = {kN + 1}, kRank2[] = {1, kN};
+  const BadRun cases[] = {
+      {"dtype", {doubles.data(), DLC_DTYPE_FLOAT64, 1, kShape},
+       "input 'x': expected float32[64], got float64[64]"},
+      {"shape", {x.data(), DLC_DTYPE_FLOAT32, 1, kLonger},
+       "input 'x': expected float32[64], got float32[65]"},
+      {"rank", {x.data(), DLC_DTYPE_FLOAT32, 2, kRank2},
+       "input 'x': expected float32[64], got float32[1,64]"},
+      {"scalar", {x.data(), DLC_DTYPE_FLOAT32, 0, nullptr},
+       "input 'x': expected float32[64], got float32[]"},
+      {"unknown dtype", {x.data(), 99, 1, kShape},
+       "input 'x': expected float32[64], got dtype(99)[64]"},
+      {"null data", {nullptr, DLC_DTYPE_FLOAT32, 1, kShape}, "input 'x': data is NULL"},
+      {"null shape", {x.data(), DLC_DTYPE_FLOAT32, 1, nullptr},
+       "input 'x': shape is NULL for rank 1"},
+  };
+  dlc_tensor_view out = {y.data(), DLC_DTYPE_FLOAT32, 1, kShape};
+  for (const BadRun &c : cases) {
+    ErrorHolder e;
+    EXPECT_EQ(dlc_model_run(model.get(), &c.input, 1, &out, 1, e.out()), DLC_INVALID_ARGUMENT)
+        << c.name;
+    EXPECT_EQ(e.message(), c.message) << c.name;
+  }
+  ErrorHolder e;
+  dlc_tensor_view in = {x.data(), DLC_DTYPE_FLOAT32, 1, kShape};
+  EXPECT_EQ(dlc_model_run(model.get(), &in, 0, &out, 1, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "expected 1 inputs, got 0");
+  EXPECT_EQ(dlc_model_run(model.get(), &in, 1, &out, 2, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "expected 1 outputs, got 2");
+  EXPECT_EQ(dlc_model_run(model.get(), nullptr, 1, &out, 1, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "input array is NULL");
+  dlc_tensor_view badOut = {y.data(), DLC_DTYPE_INT32, 1, kShape};
+  EXPECT_EQ(dlc_model_run(model.get(), &in, 1, &badOut, 1, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "output 'y': expected float32[64], got int32[64]");
+  // Errors are optional: a NULL error pointer still gets the status.
+  EXPECT_EQ(dlc_model_run(model.get(), &in, 0, &out, 1, nullptr), DLC_INVALID_ARGUMENT);
 }
 
-TEST(RuntimeTest, ConcurrentRunsMatchASerialRun) {
-  Image image(dlc::serializePlan(diamondPlan()));
-  dlc::Model serial(&image.image, 1), shared(&image.image, 2);
-  std::vector<std::vector<float>> inputs, reference;
-  for (unsigned t = 0; t < 8; ++t) {
-    inputs.push_back(randomInput(100 + t));
-    reference.push_back(runDiamond(serial, inputs.back()));
-  }
-  std::vector<int> mismatches(8, 0);
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < 8; ++t)
-    threads.emplace_back([&, t] {
-      for (int run = 0; run < 50; ++run)
-        if (runDiamond(shared, inputs[t]) != reference[t])
-          ++mismatches[t];
-    });
-  for (std::thread &th : threads)
-    th.join();
-  for (unsigned t = 0; t < 8; ++t)
-    EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+TEST(RuntimeTest, RejectsOverlappingOutputs) {
+  Image image(diamondBlob());
+  dlc::Model model(&image.image);
+  std::vector<float> buffer(2 * kN);
+  static const int64_t kShape[] = {kN};
+  dlc_tensor_view in = {buffer.data(), DLC_DTYPE_FLOAT32, 1, kShape};
+  dlc_tensor_view out = {buffer.data() + kN / 2, DLC_DTYPE_FLOAT32, 1, kShape};
+  ErrorHolder e;
+  EXPECT_EQ(dlc_model_run(model.get(), &in, 1, &out, 1, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "output 'y': buffer overlaps input 'x'");
+  // Adjacent buffers are fine.
+  out.data = buffer.data() + kN;
+  EXPECT_EQ(dlc_model_run(model.get(), &in, 1, &out, 1, e.out()), DLC_OK);
 }
 
 TEST(RuntimeTest, NullArgumentsAreErrorsNotCrashes) {
-  dlc_model *model = nullptr;
-  dlc_error *error = nullptr;
-  EXPECT_EQ(dlc_model_create(nullptr, nullptr, &model, &error), DLC_INVALID_ARGUMENT);
-  EXPECT_STREQ(dlc_error_message(error), "model image is NULL");
-  dlc_error_free(error);
-  EXPECT_EQ(dlc_model_run(nullptr, nullptr, 0, nullptr, 0, &error), DLC_INVALID_ARGUMENT);
-  dlc_error_free(error);
+  dlc_model *model = reinterpret_cast<dlc_model *>(0x1);
+  ErrorHolder e;
+  EXPECT_EQ(dlc_model_create(nullptr, nullptr, &model, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(model, nullptr);
+  EXPECT_EQ(e.message(), "model image is NULL");
+  EXPECT_EQ(dlc_error_status(e.error), DLC_INVALID_ARGUMENT);
+  Image image(diamondBlob());
+  EXPECT_EQ(dlc_model_create(&image.image, nullptr, nullptr, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(dlc_model_run(nullptr, nullptr, 0, nullptr, 0, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "model is NULL");
   EXPECT_EQ(dlc_model_num_inputs(nullptr), 0u);
+  EXPECT_EQ(dlc_model_num_outputs(nullptr), 0u);
+  EXPECT_STREQ(dlc_model_name(nullptr), "");
+  EXPECT_EQ(dlc_model_find_input(nullptr, "x"), -1);
   dlc_model_free(nullptr);
   dlc_error_free(nullptr);
+  dlc_model_options_init(nullptr);
+  EXPECT_STREQ(dlc_status_name(DLC_INVALID_PLAN), "INVALID_PLAN");
+  EXPECT_EQ(dlc_error_status(nullptr), DLC_INTERNAL);
+}
+
+TEST(RuntimeTest, RejectsTooManyThreads) {
+  Image image(diamondBlob());
+  dlc_model_options options;
+  dlc_model_options_init(&options);
+  options.num_threads = DLC_MAX_THREADS + 1;
+  dlc_model *model = nullptr;
+  ErrorHolder e;
+  EXPECT_EQ(dlc_model_create(&image.image, &options, &model, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "num_threads 257 exceeds 256");
+}
+
+TEST(RuntimeTest, HugeArenaIsOutOfMemoryNotACrash) {
+  dlc::PlanBuilder b = diamondBuilder();
+  b.setArenaBytes(uint64_t(1) << 62); // validation accepts it; allocation cannot succeed
+  Image image(b.build());
+  dlc::Model model(&image.image, 1);
+  std::vector<float> x(kN), y(kN);
+  try {
+    model.run({dlc::view(x, {kN})}, {dlc::view(y, {kN})});
+    FAIL() << "a 4 EiB arena was allocated";
+  } catch (const dlc::Error &e) {
+    EXPECT_EQ(e.status(), DLC_OUT_OF_MEMORY);
+    EXPECT_STREQ(e.what(), "cannot allocate the 4611686018427387904-byte arena");
+  }
+}
+
+TEST(RuntimeTest, GpuNodesAreUnsupportedInThisBuild) {
+  dlc::PlanBuilder b("gpu");
+  uint32_t x = b.addInput("x", DLC_DTYPE_FLOAT32, {kN});
+  uint32_t y = b.addOutput("y", DLC_DTYPE_FLOAT32, {kN});
+  dlc::PlanNode n;
+  n.kind = DLC_NODE_GPU_KERNEL;
+  n.inputs = {x};
+  n.outputs = {y};
+  n.name = "conv1";
+  n.op = "dlc.conv";
+  b.addNode(n);
+  b.setNumKernels(3);
+  Image image(b.build());
+  dlc_model *model = nullptr;
+  ErrorHolder e;
+  EXPECT_EQ(dlc_model_create(&image.image, nullptr, &model, e.out()), DLC_UNSUPPORTED);
+  EXPECT_EQ(e.message(),
+            "node 0 'conv1' (dlc.conv): GPU kernels are not supported by this runtime build");
+}
+
+TEST(RuntimeTest, CopyNodesAndInputsAsOutputs) {
+  // y0 = copy(x) (an output that is a graph input), y1 = relu(x).
+  dlc::PlanBuilder b("copy");
+  uint32_t x = b.addInput("x", DLC_DTYPE_FLOAT32, {kN});
+  uint32_t y0 = b.addOutput("y0", DLC_DTYPE_FLOAT32, {kN});
+  uint32_t y1 = b.addOutput("y1", DLC_DTYPE_FLOAT32, {kN});
+  b.addCopyNode(x, y0, {}, "identity");
+  b.addCpuNode(kRelu, {x}, {y1}, {}, "relu", "dlc.relu");
+  b.setNumKernels(3);
+  std::vector<uint8_t> blob;
+  std::string problem;
+  ASSERT_TRUE(b.build(blob, problem)) << problem;
+  Image image(blob);
+  dlc::Model model(&image.image, 2);
+  std::vector<float> x0 = randomFloats(kN, 9);
+  std::vector<dlc::Tensor> out = model.run({dlc::view(x0, {kN})});
+  EXPECT_EQ(out[0].values<float>(), x0);
+  for (int64_t i = 0; i < kN; ++i)
+    EXPECT_EQ(out[1].values<float>()[i], x0[i] > 0 ? x0[i] : 0);
+}
+
+TEST(RuntimeTest, ProfiledRunWritesAChromeTrace) {
+  Image image(diamondBlob());
+  dlc::Model model(&image.image, 2);
+  std::vector<float> x = randomFloats(kN, 4), y(kN);
+  std::string path = ::testing::TempDir() + "dlc-trace-" + std::to_string(::getpid()) + ".json";
+  model.runProfiled({dlc::view(x, {kN})}, {dlc::view(y, {kN})}, path);
+  EXPECT_EQ(y, diamondReference(x));
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string json = text.str();
+  std::remove(path.c_str());
+  EXPECT_EQ(json.rfind("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", 0), 0u) << json;
+  for (const char *name : {"\"relu\"", "\"scale\"", "\"add1\"", "\"add2\"", "\"dlc.add\""})
+    EXPECT_NE(json.find(name), std::string::npos) << name << " in " << json;
+  EXPECT_EQ(json.substr(json.size() - 3), "]}\n");
+
+  EXPECT_THROW(model.runProfiled({dlc::view(x, {kN})}, {dlc::view(y, {kN})},
+                                 "/nonexistent-dir/trace.json"),
+               dlc::Error);
+}
+
+TEST(RuntimeTest, EmptyEntryRuns) {
+  dlc::PlanBuilder b("empty");
+  Image image(b.build(), nullptr, 0);
+  dlc::Model model(&image.image, 4);
+  EXPECT_TRUE(model.run({}).empty());
 }
 
 } // namespace

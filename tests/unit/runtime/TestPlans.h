@@ -1,20 +1,24 @@
-// Hand-made plans and kernels for runtime tests.
+// Hand-made plans, kernels and images for the runtime tests.
 #ifndef DLC_TESTS_UNIT_RUNTIME_TESTPLANS_H
 #define DLC_TESTS_UNIT_RUNTIME_TESTPLANS_H
 
-#include "dlc/plan_writer.hpp"
+#include "dlc/plan_builder.hpp"
 #include "dlc/runtime.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <random>
+#include <string>
 #include <vector>
 
 namespace dlc::test {
 
-constexpr int64_t kN = 64; // elements per tensor
+constexpr int64_t kN = 64; // elements of every diamond tensor
 
-// Kernels over float32[kN].
+// Kernels over float32[kN], called as the compiler's kernels are: args are
+// the node's inputs then outputs.
 inline void addKernel(void *const *a) {
   auto *x = static_cast<const float *>(a[0]), *y = static_cast<const float *>(a[1]);
   auto *o = static_cast<float *>(a[2]);
@@ -31,63 +35,76 @@ inline void scaleKernel(void *const *a) { // o = 3 * x
   for (int64_t i = 0; i < kN; ++i) o[i] = 3 * x[i];
 }
 
-inline PlanTensor tensor(const char *name, dlc_storage storage, uint64_t offset) {
-  PlanTensor t;
-  t.name = name;
-  t.dtype = DLC_DTYPE_FLOAT32;
-  t.shape = {kN};
-  t.storage = storage;
-  t.offset = offset;
-  t.bytes = kN * 4;
-  return t;
-}
-
-inline PlanNode node(uint32_t kernel, std::vector<uint32_t> in, std::vector<uint32_t> out,
-                     std::vector<uint32_t> deps, const char *name) {
-  PlanNode n;
-  n.kernel = kernel;
-  n.inputs = std::move(in);
-  n.outputs = std::move(out);
-  n.deps = std::move(deps);
-  n.name = name;
-  n.op = "test";
-  return n;
-}
-
-/// Diamond: a = relu(x) ; b = 3*x ; y = a + b + w   (w a weight of 1.0)
-///   tensors: 0 x(input) 1 w(weight) 2 a 3 b 4 s 5 y(output)
-inline GraphPlan diamondPlan() {
-  GraphPlan p;
-  p.modelName = "diamond";
-  p.tensors = {tensor("x", DLC_STORAGE_INPUT, 0), tensor("w", DLC_STORAGE_WEIGHT, 0),
-               tensor("a", DLC_STORAGE_ARENA, 0), tensor("b", DLC_STORAGE_ARENA, 256),
-               tensor("s", DLC_STORAGE_ARENA, 512), tensor("y", DLC_STORAGE_OUTPUT, 0)};
-  p.nodes = {node(1, {0}, {2}, {}, "relu"), node(2, {0}, {3}, {}, "scale"),
-             node(0, {2, 3}, {4}, {0, 1}, "add1"), node(0, {4, 1}, {5}, {2}, "add2")};
-  p.inputs = {0};
-  p.outputs = {5};
-  std::vector<float> ones(kN, 1.0f);
-  p.weights.resize(kN * 4);
-  std::memcpy(p.weights.data(), ones.data(), kN * 4);
-  p.arenaBytes = 768;
-  p.kernelSymbols = {"add", "relu", "scale"};
-  return p;
-}
-
 inline const dlc_cpu_fn kDiamondKernels[] = {addKernel, reluKernel, scaleKernel};
+constexpr uint32_t kAdd = 0, kRelu = 1, kScale = 2;
 
-/// Owns a 64-byte aligned copy of a blob and the image pointing at it.
+/// Diamond: a = relu(x); b = 3*x; s = a + b; y = s + w (w: a weight of ones).
+///   tensors: 0 x (input) 1 w (weight) 2 a 3 b 4 s 5 y (output)
+///   nodes:   0 relu  1 scale  2 add1 (after 0, 1)  3 add2 (after 2)
+inline PlanBuilder diamondBuilder() {
+  PlanBuilder b("diamond");
+  std::vector<float> ones(kN, 1.0f);
+  uint32_t x = b.addInput("x", DLC_DTYPE_FLOAT32, {kN});
+  uint32_t w = b.addWeightTensor("w", DLC_DTYPE_FLOAT32, {kN}, ones.data());
+  uint32_t a = b.addArenaTensor("a", DLC_DTYPE_FLOAT32, {kN}, 0);
+  uint32_t bt = b.addArenaTensor("b", DLC_DTYPE_FLOAT32, {kN}, 256);
+  uint32_t s = b.addArenaTensor("s", DLC_DTYPE_FLOAT32, {kN}, 512);
+  uint32_t y = b.addOutput("y", DLC_DTYPE_FLOAT32, {kN});
+  uint32_t relu = b.addCpuNode(kRelu, {x}, {a}, {}, "relu", "dlc.relu");
+  uint32_t scale = b.addCpuNode(kScale, {x}, {bt}, {}, "scale", "dlc.mul");
+  uint32_t add1 = b.addCpuNode(kAdd, {a, bt}, {s}, {relu, scale}, "add1", "dlc.add");
+  b.addCpuNode(kAdd, {s, w}, {y}, {add1}, "add2", "dlc.add");
+  b.setArenaBytes(768);
+  b.setNumKernels(3);
+  return b;
+}
+
+inline std::vector<uint8_t> diamondBlob() { return diamondBuilder().build(); }
+
+/// What the diamond computes, in the test.
+inline std::vector<float> diamondReference(const std::vector<float> &x) {
+  std::vector<float> y(x.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    y[i] = ((x[i] > 0 ? x[i] : 0) + 3 * x[i]) + 1.0f;
+  return y;
+}
+
+inline std::vector<float> randomFloats(size_t n, unsigned seed, float lo = -2, float hi = 2) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  return v;
+}
+
+/// Owns a 64-byte aligned copy of a blob and the image pointing at it, as
+/// the compiler lays them out in .rodata.
 struct Image {
   std::unique_ptr<uint8_t, decltype(&std::free)> blob{nullptr, &std::free};
   dlc_model_image image{};
 
   explicit Image(const std::vector<uint8_t> &bytes, const dlc_cpu_fn *kernels = kDiamondKernels,
                  uint32_t numKernels = 3) {
-    size_t size = (bytes.size() + 63) / 64 * 64;
+    size_t size = (std::max<size_t>(bytes.size(), 1) + 63) / 64 * 64;
     blob.reset(static_cast<uint8_t *>(std::aligned_alloc(64, size)));
-    std::memcpy(blob.get(), bytes.data(), bytes.size());
+    std::memset(blob.get(), 0, size);
+    if (!bytes.empty())
+      std::memcpy(blob.get(), bytes.data(), bytes.size());
     image = {DLC_IMAGE_ABI_VERSION, numKernels, blob.get(), bytes.size(), kernels};
   }
+};
+
+/// Owns a dlc_error for a test's lifetime of one call.
+struct ErrorHolder {
+  dlc_error *error = nullptr;
+  ~ErrorHolder() { dlc_error_free(error); }
+  dlc_error **out() {
+    dlc_error_free(error);
+    error = nullptr;
+    return &error;
+  }
+  std::string message() const { return dlc_error_message(error); }
 };
 
 } // namespace dlc::test

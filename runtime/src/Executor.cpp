@@ -1,0 +1,223 @@
+// The executor: dependency-counted scheduling of an entry's nodes.
+//
+// Everything derived from the plan (argument lists, successor lists, roots)
+// is computed once at creation. A run needs an arena and a little scheduling
+// state; both live in a `Run` taken from a per-executor pool, so steady-state
+// runs allocate nothing and concurrent runs never share mutable state.
+#include "Executor.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+using dlc::rt::Executor;
+using dlc::rt::NodeTiming;
+
+namespace {
+constexpr uint32_t kNoNode = UINT32_MAX;
+
+uint64_t nowNs() {
+  return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count());
+}
+} // namespace
+
+/// The mutable state of one run.
+struct Executor::Run {
+  void *arena = nullptr;
+  std::vector<void *> args; // resolved argument pointers, laid out like argTensor
+  std::unique_ptr<std::atomic<uint32_t>[]> pending; // unfinished dependencies per node
+  std::atomic<uint32_t> remaining{0};               // unfinished nodes
+  std::mutex doneMutex;
+  std::condition_variable done;
+  bool finished = false; // guarded by doneMutex; set by whoever finishes the last node
+  NodeTiming *timings = nullptr;
+  const Executor *executor = nullptr;
+
+  ~Run() { std::free(arena); }
+};
+
+Executor::Executor(const dlc_model_image &image, const PlanView &plan, uint32_t entryId,
+                   unsigned numThreads)
+    : image(image), plan(plan) {
+  const dlc_plan_entry &e = plan.entry(entryId);
+  first = e.first_node;
+  count = e.num_nodes;
+
+  uint64_t bytes = std::max<uint64_t>(plan.header().arena_bytes, 1);
+  arenaSize = bytes > UINT64_MAX - DLC_ARENA_ALIGNMENT
+                  ? 0 // cannot be allocated; run() reports out of memory
+                  : (bytes + DLC_ARENA_ALIGNMENT - 1) / DLC_ARENA_ALIGNMENT * DLC_ARENA_ALIGNMENT;
+
+  std::vector<uint32_t> outDegree(count, 0);
+  for (uint32_t i = 0; i < count; ++i) {
+    const dlc_plan_node &node = plan.node(first + i);
+    argStart.push_back(uint32_t(argTensor.size()));
+    for (uint32_t a = 0; a < node.num_inputs + node.num_outputs; ++a) {
+      uint32_t tensorId = plan.index(uint64_t(node.args) + a);
+      const dlc_plan_tensor &t = plan.tensor(tensorId);
+      if (t.storage == DLC_STORAGE_INPUT || t.storage == DLC_STORAGE_OUTPUT)
+        ioArgs.push_back({uint32_t(argTensor.size()), uint32_t(t.offset),
+                          t.storage == DLC_STORAGE_OUTPUT});
+      argTensor.push_back(tensorId);
+    }
+    for (uint32_t d = 0; d < node.num_deps; ++d)
+      ++outDegree[plan.index(uint64_t(node.deps) + d) - first];
+    if (node.num_deps == 0)
+      roots.push_back(first + i);
+  }
+  argStart.push_back(uint32_t(argTensor.size()));
+
+  successorStart.assign(count + 1, 0);
+  for (uint32_t i = 0; i < count; ++i)
+    successorStart[i + 1] = successorStart[i] + outDegree[i];
+  successors.resize(successorStart[count]);
+  std::vector<uint32_t> fill(successorStart.begin(), successorStart.end() - 1);
+  for (uint32_t i = 0; i < count; ++i) {
+    const dlc_plan_node &node = plan.node(first + i);
+    for (uint32_t d = 0; d < node.num_deps; ++d)
+      successors[fill[plan.index(uint64_t(node.deps) + d) - first]++] = first + i;
+  }
+
+  // Keep a few idle runs for reuse; a burst of concurrent runs beyond that
+  // frees its extra arenas instead of holding them until the model is freed.
+  maxIdleRuns = std::max(4u, std::thread::hardware_concurrency());
+  idleRuns.reserve(maxIdleRuns);
+  if (numThreads > 1)
+    pool = std::make_unique<ThreadPool>(numThreads - 1);
+}
+
+Executor::~Executor() { pool.reset(); }
+
+std::unique_ptr<Executor::Run> Executor::acquireRun() {
+  {
+    std::lock_guard<std::mutex> lock(runsMutex);
+    if (!idleRuns.empty()) {
+      std::unique_ptr<Run> run = std::move(idleRuns.back());
+      idleRuns.pop_back();
+      return run;
+    }
+  }
+  if (arenaSize == 0)
+    return nullptr;
+  auto run = std::make_unique<Run>();
+  run->executor = this;
+  run->arena = std::aligned_alloc(DLC_ARENA_ALIGNMENT, arenaSize);
+  if (!run->arena)
+    return nullptr;
+  run->args.resize(argTensor.size());
+  for (size_t slot = 0; slot < argTensor.size(); ++slot) {
+    const dlc_plan_tensor &t = plan.tensor(argTensor[slot]);
+    if (t.storage == DLC_STORAGE_ARENA)
+      run->args[slot] = static_cast<uint8_t *>(run->arena) + t.offset;
+    else if (t.storage == DLC_STORAGE_WEIGHT) // kernels never write weights (validated)
+      run->args[slot] = const_cast<uint8_t *>(plan.weights()) + t.offset;
+  }
+  run->pending.reset(new std::atomic<uint32_t>[count]);
+  return run;
+}
+
+void Executor::releaseRun(std::unique_ptr<Run> run) {
+  std::lock_guard<std::mutex> lock(runsMutex);
+  if (idleRuns.size() < maxIdleRuns)
+    idleRuns.push_back(std::move(run)); // capacity reserved: cannot throw
+}
+
+bool Executor::run(void *const *inputs, void *const *outputs, NodeTiming *timings) {
+  std::unique_ptr<Run> run = acquireRun();
+  if (!run)
+    return false;
+  for (const IoArg &io : ioArgs)
+    run->args[io.slot] = (io.isOutput ? outputs : inputs)[io.binding];
+  run->timings = timings;
+  execute(*run);
+  run->timings = nullptr;
+  releaseRun(std::move(run));
+  return true;
+}
+
+void Executor::execute(Run &run) const {
+  if (!pool) {
+    for (uint32_t n = first; n < first + count; ++n)
+      runNode(run, n);
+    return;
+  }
+  if (count == 0)
+    return;
+  for (uint32_t i = 0; i < count; ++i)
+    run.pending[i].store(plan.node(first + i).num_deps, std::memory_order_relaxed);
+  run.remaining.store(count, std::memory_order_relaxed);
+  run.finished = false;
+  // The first node of an entry has no dependency inside it, so roots is not
+  // empty. The caller takes the first root; the pool the others.
+  for (size_t r = 1; r < roots.size(); ++r)
+    submitOrRun(run, roots[r]);
+  runChain(run, roots[0]);
+  std::unique_lock<std::mutex> lock(run.doneMutex);
+  run.done.wait(lock, [&] { return run.finished; });
+}
+
+void Executor::runChainTask(void *run, uint32_t node) {
+  Run &r = *static_cast<Run *>(run);
+  r.executor->runChain(r, node);
+}
+
+void Executor::submitOrRun(Run &run, uint32_t node) const {
+  try {
+    pool->submit(Task{&Executor::runChainTask, &run, node});
+    return;
+  } catch (...) {
+    // The queue could not grow: run the node here instead. Slower, still correct.
+  }
+  runChain(run, node);
+}
+
+void Executor::runChain(Run &run, uint32_t node) const {
+  for (;;) {
+    runNode(run, node);
+    uint32_t next = kNoNode;
+    uint32_t i = node - first;
+    for (uint32_t s = successorStart[i]; s < successorStart[i + 1]; ++s) {
+      uint32_t successor = successors[s];
+      // acq_rel: the last dependency to finish sees every producer's writes.
+      if (run.pending[successor - first].fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        if (next == kNoNode)
+          next = successor;
+        else
+          submitOrRun(run, successor);
+      }
+    }
+    if (run.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // Last node of the run. Only this flag, set under the lock, releases
+      // the caller, so no thread touches `run` after the caller may go on.
+      std::lock_guard<std::mutex> lock(run.doneMutex);
+      run.finished = true;
+      run.done.notify_all();
+      return;
+    }
+    if (next == kNoNode)
+      return;
+    node = next; // `next` is unfinished, so `remaining` kept `run` alive
+  }
+}
+
+void Executor::runNode(Run &run, uint32_t node) const {
+  const dlc_plan_node &n = plan.node(node);
+  uint32_t i = node - first;
+  void **args = run.args.data() + argStart[i];
+  uint64_t start = run.timings ? nowNs() : 0;
+  if (n.kind == DLC_NODE_CPU_FN) {
+    image.kernels[n.kernel](args);
+  } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
+    uint64_t bytes = plan.tensor(argTensor[argStart[i] + 1]).bytes;
+    if (bytes && args[0] != args[1])
+      std::memmove(args[1], args[0], bytes);
+  }
+  if (run.timings)
+    run.timings[i] = NodeTiming{start, nowNs(), ThreadPool::currentWorker()};
+}

@@ -1,0 +1,85 @@
+// Internal: runs the nodes of one entry of a validated plan.
+#ifndef DLC_RUNTIME_SRC_EXECUTOR_H
+#define DLC_RUNTIME_SRC_EXECUTOR_H
+
+#include "PlanView.h"
+#include "ThreadPool.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace dlc::rt {
+
+/// When and where one node ran (steady clock, nanoseconds).
+struct NodeTiming {
+  uint64_t startNs = 0, endNs = 0;
+  unsigned thread = 0; // 0 = the caller, 1.. = pool workers
+};
+
+/// Executes an entry: every node starts once all its dependencies have
+/// finished. With one thread, nodes run in plan order on the caller's thread.
+/// Otherwise the caller and a pool of workers run ready nodes: a thread that
+/// finishes a node continues with one newly ready successor itself (a chain
+/// never changes threads) and hands the other ready ones to the pool.
+///
+/// Immutable after construction except the pool of per-run states, which a
+/// mutex guards: run() may be called from many threads at once.
+class Executor {
+public:
+  /// `plan` must have passed validate() and `image` must outlive the
+  /// executor. `numThreads` >= 1 counts the caller. Throws std::bad_alloc /
+  /// std::system_error (worker threads) on failure.
+  Executor(const dlc_model_image &image, const PlanView &plan, uint32_t entry, unsigned numThreads);
+  ~Executor();
+  Executor(const Executor &) = delete;
+  Executor &operator=(const Executor &) = delete;
+
+  /// Runs the entry on the given binding buffers (already checked by the
+  /// caller: right count, sizes, non-overlapping outputs). `timings` is NULL
+  /// or has one slot per node of the entry. Returns false only when no arena
+  /// could be allocated (nothing ran then).
+  bool run(void *const *inputs, void *const *outputs, NodeTiming *timings);
+
+  uint32_t firstNode() const { return first; }
+  uint32_t numNodes() const { return count; }
+  uint64_t arenaBytes() const { return arenaSize; }
+
+private:
+  struct Run;
+  std::unique_ptr<Run> acquireRun();
+  void releaseRun(std::unique_ptr<Run> run);
+  void execute(Run &run) const;
+  void runChain(Run &run, uint32_t node) const;
+  void runNode(Run &run, uint32_t node) const;
+  void submitOrRun(Run &run, uint32_t node) const;
+  static void runChainTask(void *run, uint32_t node);
+
+  const dlc_model_image &image;
+  PlanView plan;
+  uint32_t first, count;
+  uint64_t arenaSize; // rounded up to the alignment, at least one alignment unit
+
+  // Flattened node arguments: node n's args are args[argStart[n - first]...].
+  std::vector<uint32_t> argStart;
+  std::vector<uint32_t> argTensor;
+  // Argument slots that point into the caller's buffers.
+  struct IoArg {
+    uint32_t slot, binding;
+    bool isOutput;
+  };
+  std::vector<IoArg> ioArgs;
+  // Successors of node n: successors[successorStart[n - first]...], CSR form.
+  std::vector<uint32_t> successorStart, successors;
+  std::vector<uint32_t> roots; // nodes without dependencies, in plan order
+
+  std::unique_ptr<ThreadPool> pool; // null: serial execution
+  std::mutex runsMutex;
+  std::vector<std::unique_ptr<Run>> idleRuns;
+  size_t maxIdleRuns;
+};
+
+} // namespace dlc::rt
+
+#endif
