@@ -1,7 +1,8 @@
 """End-to-end test models built with onnx.helper (random weights, fixed seeds).
 
-Each builder returns (ModelProto, {input name: numpy array}); inputs are
-random normal values, never zeros.
+Each builder returns (ModelProto, {input name: numpy array}); opset 17,
+weights and inputs from numpy generators with fixed seeds; inputs are random
+normal values kept away from zero.
 """
 import numpy as np
 import onnx
@@ -25,6 +26,11 @@ class Builder:
         fan_in = int(np.prod(shape[1:])) if len(shape) > 1 else shape[0]
         scale = scale if scale is not None else 1.0 / np.sqrt(fan_in)
         return self.const(self.rng.normal(0, scale, shape).astype(np.float32))
+
+    def input(self, shape):
+        """Random normal input with no value near zero (|x| >= 0.01)."""
+        x = self.rng.normal(size=shape).astype(np.float32)
+        return np.where(np.abs(x) < 0.01, np.copysign(np.float32(0.01), x), x).astype(np.float32)
 
     def const(self, array, prefix="w"):
         name = self.name(prefix)
@@ -56,7 +62,7 @@ def mlp():
     logits = b.op("Gemm", [h, b.weight([10, 128]), b.weight([10], 0.1)], transB=1)
     b.nodes.append(helper.make_node("Softmax", [logits], ["probs"], name="softmax", axis=1))
     model = b.model("mlp", [tensor_info("x", [4, 784])], [tensor_info("probs", [4, 10])])
-    return model, {"x": b.rng.normal(size=(4, 784)).astype(np.float32)}
+    return model, {"x": b.input((4, 784))}
 
 
 def lenet():
@@ -71,11 +77,13 @@ def lenet():
     b.nodes.append(helper.make_node(
         "Gemm", [h, b.weight([10, 84]), b.weight([10], 0.1)], ["logits"], name="fc3", transB=1))
     model = b.model("lenet", [tensor_info("x", [2, 1, 28, 28])], [tensor_info("logits", [2, 10])])
-    return model, {"x": b.rng.normal(size=(2, 1, 28, 28)).astype(np.float32)}
+    return model, {"x": b.input((2, 1, 28, 28))}
 
 
-def conv_bn_relu(b, x, cin, cout, stride, relu=True):
-    h = b.op("Conv", [x, b.weight([cout, cin, 3, 3])], pads=[1, 1, 1, 1], strides=[stride, stride])
+def conv_bn_relu(b, x, cin, cout, stride, relu=True, kernel=3):
+    pad = kernel // 2
+    h = b.op("Conv", [x, b.weight([cout, cin, kernel, kernel])], pads=[pad] * 4,
+             strides=[stride, stride])
     scale = b.const(b.rng.uniform(0.5, 1.5, cout).astype(np.float32))
     bias = b.const(b.rng.normal(0, 0.1, cout).astype(np.float32))
     mean = b.const(b.rng.normal(0, 0.1, cout).astype(np.float32))
@@ -85,23 +93,33 @@ def conv_bn_relu(b, x, cin, cout, stride, relu=True):
 
 
 def residual_block():
-    """Identity block then a strided block with a 1x1 projection shortcut."""
+    """ResNet basic block, identity shortcut: (Conv+BN+Relu, Conv+BN) + x -> Relu."""
     b = Builder(3)
-    h = conv_bn_relu(b, "x", 8, 8, 1)
-    h = conv_bn_relu(b, h, 8, 8, 1, relu=False)
-    y = b.op("Relu", [b.op("Add", [h, "x"])])
-    h = conv_bn_relu(b, y, 8, 16, 2)
+    h = conv_bn_relu(b, "x", 16, 16, 1)
     h = conv_bn_relu(b, h, 16, 16, 1, relu=False)
-    shortcut = b.op("Conv", [y, b.weight([16, 8, 1, 1])], strides=[2, 2])
-    b.nodes.append(helper.make_node("Add", [h, shortcut], ["sum"], name="add_out"))
+    b.nodes.append(helper.make_node("Add", [h, "x"], ["sum"], name="add_skip"))
     b.nodes.append(helper.make_node("Relu", ["sum"], ["y"], name="relu_out"))
-    model = b.model("residual", [tensor_info("x", [1, 8, 16, 16])], [tensor_info("y", [1, 16, 8, 8])])
-    return model, {"x": b.rng.normal(size=(1, 8, 16, 16)).astype(np.float32)}
+    model = b.model("residual", [tensor_info("x", [2, 16, 14, 14])], [tensor_info("y", [2, 16, 14, 14])])
+    return model, {"x": b.input((2, 16, 14, 14))}
+
+
+def residual_block_strided():
+    """Downsampling block: stride-2 Conv+BN+Relu, Conv+BN, plus a strided
+    1x1 Conv+BN projection shortcut, then Relu."""
+    b = Builder(5)
+    h = conv_bn_relu(b, "x", 8, 16, 2)
+    h = conv_bn_relu(b, h, 16, 16, 1, relu=False)
+    shortcut = conv_bn_relu(b, "x", 8, 16, 2, relu=False, kernel=1)
+    b.nodes.append(helper.make_node("Add", [h, shortcut], ["sum"], name="add_projection"))
+    b.nodes.append(helper.make_node("Relu", ["sum"], ["y"], name="relu_out"))
+    model = b.model("residual_strided", [tensor_info("x", [2, 8, 16, 16])],
+                    [tensor_info("y", [2, 16, 8, 8])])
+    return model, {"x": b.input((2, 8, 16, 16))}
 
 
 def transformer_encoder():
     """Post-norm encoder layer: MHA (4 heads) + FFN with exact GELU (Erf form)."""
-    batch, seq, d, heads, ff = 2, 16, 64, 4, 128
+    batch, seq, d, heads, ff = 2, 16, 64, 4, 256
     dh = d // heads
     b = Builder(4)
     x = "x"
@@ -138,12 +156,13 @@ def transformer_encoder():
     b.nodes.append(helper.make_node("LayerNormalization", [out, gamma, beta], ["y"], name="ln_out",
                                     axis=-1, epsilon=1e-5))
     model = b.model("encoder", [tensor_info("x", [batch, seq, d])], [tensor_info("y", [batch, seq, d])])
-    return model, {"x": b.rng.normal(size=(batch, seq, d)).astype(np.float32)}
+    return model, {"x": b.input((batch, seq, d))}
 
 
 MODELS = {
     "mlp": mlp,
     "lenet": lenet,
     "residual_block": residual_block,
+    "residual_block_strided": residual_block_strided,
     "transformer_encoder": transformer_encoder,
 }
