@@ -5,7 +5,9 @@
 // op. Groups are therefore chains whose intermediate values never leave the
 // group, which keeps them convex (no path leaves and re-enters) and lets the
 // kernel sit where its last op was. Typical results: conv+add+relu,
-// matmul+add (bias), gemm+relu, and elementwise chains such as GELU.
+// matmul+add (bias), gemm+relu, and elementwise chains such as GELU. A split
+// joins too (as the chain's last op: its pieces go to different users), so
+// merged sibling convs/matmuls stay one kernel (conv+add+relu+split).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
@@ -24,7 +26,7 @@ using namespace mlir;
 namespace {
 
 bool canJoinGroup(Operation *op) {
-  return op->hasTrait<dlc::OpTrait::BroadcastElementwise>() || llvm::isa<dlc::ReshapeOp>(op);
+  return op->hasTrait<dlc::OpTrait::BroadcastElementwise>() || llvm::isa<dlc::ReshapeOp, dlc::SplitOp>(op);
 }
 
 bool isGroupable(Operation *op) {

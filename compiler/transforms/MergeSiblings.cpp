@@ -4,7 +4,9 @@
 // projections) become one matmul x*[W1|W2|...] followed by a split; sibling
 // convs with constant weights and equal window attributes (Inception's 1x1
 // branches) become one conv over the concatenated output channels. One
-// larger kernel replaces several small ones and reads x once.
+// larger kernel replaces several small ones and reads x once. When every
+// piece of such a split feeds the same unary elementwise op (each branch's
+// relu), that op moves above the split so it joins the merged op's kernel.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
@@ -77,17 +79,22 @@ void splitBack(PatternRewriter &rewriter, Location loc, Value merged, int64_t ax
     rewriter.replaceOp(op, result);
 }
 
-/// Siblings of `op` after it in the same block: same input, same key.
+/// Siblings of `op` after it in the same block: same input, same key. Empty
+/// when a sibling precedes `op`: the first one merges them all at once (else
+/// the greedy driver may merge a later pair first, then split a split).
 template <typename OpTy, typename KeyFn>
 SmallVector<Operation *> collectSiblings(OpTy op, Value input, KeyFn sameKind) {
   SmallVector<Operation *> siblings{op};
   for (Operation *user : input.getUsers()) {
     auto other = llvm::dyn_cast<OpTy>(user);
-    if (!other || other == op || other->getBlock() != op->getBlock() ||
-        !op->isBeforeInBlock(other) || !sameKind(other))
+    if (!other || other == op || other->getBlock() != op->getBlock() || !sameKind(other))
       continue;
+    if (other->isBeforeInBlock(op))
+      return {};
     siblings.push_back(other);
   }
+  // Use-list order is reverse creation order; pieces follow the program.
+  llvm::sort(siblings, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   return siblings;
 }
 
@@ -174,6 +181,40 @@ struct MergeSiblingConvs : OpRewritePattern<dlc::ConvOp> {
   }
 };
 
+/// split(x) -> f(piece) for every piece  ==>  split(f(x)), for one unary
+/// elementwise f with the same attributes on every piece.
+struct HoistUnaryAboveSplit : OpRewritePattern<dlc::SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(dlc::SplitOp split, PatternRewriter &rewriter) const override {
+    SmallVector<Operation *> users;
+    SmallVector<Location> locs;
+    for (Value piece : split.getResults()) {
+      if (!piece.hasOneUse())
+        return failure();
+      Operation *user = *piece.getUsers().begin();
+      if (user->getNumOperands() != 1 || user->getNumResults() != 1 ||
+          !user->hasTrait<dlc::OpTrait::BroadcastElementwise>() ||
+          user->getResult(0).getType() != piece.getType() ||
+          (!users.empty() && (user->getName() != users.front()->getName() ||
+                              user->getAttrDictionary() != users.front()->getAttrDictionary())))
+        return failure();
+      users.push_back(user);
+      locs.push_back(user->getLoc());
+    }
+    rewriter.setInsertionPoint(split);
+    Operation *first = users.front();
+    OperationState state(rewriter.getFusedLoc(locs), first->getName(), split.getInput(),
+                         split.getInput().getType(), first->getAttrs());
+    Operation *hoisted = rewriter.create(state);
+    auto pieces = dlc::SplitOp::create(rewriter, split.getLoc(), split.getResultTypes(),
+                                       hoisted->getResult(0), split.getAxisAttr());
+    for (auto [user, piece] : llvm::zip(users, pieces.getResults()))
+      rewriter.replaceOp(user, piece);
+    rewriter.eraseOp(split);
+    return success();
+  }
+};
+
 struct MergeSiblingsPass : dlc::impl::MergeSiblingsBase<MergeSiblingsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -185,5 +226,5 @@ struct MergeSiblingsPass : dlc::impl::MergeSiblingsBase<MergeSiblingsPass> {
 } // namespace
 
 void dlc::populateMergeSiblingsPatterns(RewritePatternSet &patterns) {
-  patterns.add<MergeSiblingMatMuls, MergeSiblingConvs>(patterns.getContext());
+  patterns.add<MergeSiblingMatMuls, MergeSiblingConvs, HoistUnaryAboveSplit>(patterns.getContext());
 }

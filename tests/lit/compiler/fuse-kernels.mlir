@@ -56,3 +56,21 @@ func.func @not_graph(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %1 = dlc.neg %0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %1 : tensor<2x3xf32>
 }
+
+// -----
+
+// A split ends the chain of the op it cuts (merged sibling convs): one
+// kernel yields every piece.
+// CHECK-LABEL: func.func @split_tail
+// CHECK: %[[K:.*]]:2 = dlc.kernel "conv+relu+split"
+// CHECK: %[[S:.*]]:2 = dlc.split
+// CHECK-NEXT: dlc.yield %[[S]]#0, %[[S]]#1
+// CHECK: %[[T:.*]] = dlc.tanh %[[K]]#1
+// CHECK: return %[[K]]#0, %[[T]]
+func.func @split_tail(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x1x1xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) attributes {dlc.graph} {
+  %0 = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x4x4xf32>
+  %1 = dlc.relu %0 : (tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32>
+  %2:2 = dlc.split %1 {axis = 1 : i64} : (tensor<1x3x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>)
+  %3 = dlc.tanh %2#1 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %2#0, %3 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+}

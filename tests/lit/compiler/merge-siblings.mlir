@@ -69,3 +69,65 @@ func.func @user_between(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   %s = dlc.add %r, %k : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
   return %s : tensor<2x2xf32>
 }
+
+// -----
+
+// Each merged branch ends in a relu: one relu of the merged conv replaces
+// them, above the split, so the conv's kernel can absorb it.
+// CHECK-LABEL: func.func @relu_branches
+// CHECK: %[[C:.*]] = dlc.conv
+// CHECK-NEXT: %[[R:.*]] = dlc.relu %[[C]] : (tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32>
+// CHECK-NEXT: %[[S:.*]]:2 = dlc.split %[[R]] {axis = 1 : i64}
+// CHECK-NOT: dlc.relu
+// CHECK: return %[[S]]#0, %[[S]]#1
+func.func @relu_branches(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w1 = dlc.constant dense<1.0> : tensor<1x2x1x1xf32>
+  %w2 = dlc.constant dense<-2.0> : tensor<2x2x1x1xf32>
+  %0 = dlc.conv %x, %w1 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = dlc.relu %0 : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %2 = dlc.conv %x, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %3 = dlc.relu %2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %1, %3 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Not hoisted: a piece without a relu (ResNet's downsample next to conv1),
+// or pieces whose unary ops differ.
+// CHECK-LABEL: func.func @mixed_users
+// CHECK: %[[S:.*]]:2 = dlc.split
+// CHECK-NEXT: dlc.relu %[[S]]#0
+// CHECK-LABEL: func.func @different_unary
+// CHECK: %[[S:.*]]:2 = dlc.split
+// CHECK-NEXT: dlc.relu %[[S]]#0
+// CHECK-NEXT: dlc.tanh %[[S]]#1
+func.func @mixed_users(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %p:2 = dlc.split %x {axis = 1 : i64} : (tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>)
+  %0 = dlc.relu %p#0 : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return %0, %x : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+}
+func.func @different_unary(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>) {
+  %p:2 = dlc.split %x {axis = 1 : i64} : (tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>)
+  %0 = dlc.relu %p#0 : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %1 = dlc.tanh %p#1 : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return %0, %1 : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// Three siblings (Inception's 1x1 branches) become one conv and one 3-way
+// split, never a split of a split, whichever sibling the driver visits first.
+// CHECK-LABEL: func.func @three_branches
+// CHECK: %[[C:.*]] = dlc.conv %{{.*}} -> tensor<1x6x4x4xf32>
+// CHECK: %[[S:.*]]:3 = dlc.split %[[C]] {axis = 1 : i64}
+// CHECK-NOT: dlc.split
+// CHECK: return %[[S]]#0, %[[S]]#1, %[[S]]#2 :
+func.func @three_branches(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>) {
+  %w1 = dlc.constant dense<1.0> : tensor<1x2x1x1xf32>
+  %w2 = dlc.constant dense<2.0> : tensor<2x2x1x1xf32>
+  %w3 = dlc.constant dense<3.0> : tensor<3x2x1x1xf32>
+  %0 = dlc.conv %x, %w1 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = dlc.conv %x, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %2 = dlc.conv %x, %w3 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x4x4xf32>
+  return %0, %1, %2 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>
+}
