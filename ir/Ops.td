@@ -24,7 +24,10 @@ class Dlc_Op<string mnemonic, list<Trait> traits = []>
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def Dlc_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+// Integers are signless (ONNX intN, bool = i1) or unsigned (ONNX uintN = uiN):
+// ops whose result depends on signedness (div, compares, max/min, casts)
+// read it from the type; the linalg lowering makes them signless.
+def Dlc_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>;
 def Dlc_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Dlc_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
 def Dlc_BoolTensor : RankedTensorOf<[I1]>;

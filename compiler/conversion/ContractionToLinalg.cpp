@@ -76,7 +76,7 @@ struct MatMulLowering : StaticShapeLowering<MatMulOp, EmptyResult::Fold> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     ArrayRef<int64_t> a = cast<RankedTensorType>(lhs.getType()).getShape();
     ArrayRef<int64_t> bs = cast<RankedTensorType>(rhs.getType()).getShape();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     ArrayRef<int64_t> out = resultType.getShape();
 
     bool lhsVector = a.size() == 1, rhsVector = bs.size() == 1;
@@ -307,6 +307,7 @@ struct ConvLowering : StaticShapeLowering<ConvOp, EmptyResult::Fold> {
 
 } // namespace
 
-void dlc::populateContractionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering, GemmLowering, ConvLowering>(patterns.getContext());
+void dlc::populateContractionToLinalgPatterns(const TypeConverter &converter,
+                                              RewritePatternSet &patterns) {
+  patterns.add<MatMulLowering, GemmLowering, ConvLowering>(converter, patterns.getContext());
 }

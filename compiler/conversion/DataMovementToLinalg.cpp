@@ -56,7 +56,7 @@ struct ReshapeLowering : StaticShapeLowering<ReshapeOp> {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
     auto srcType = cast<RankedTensorType>(input.getType());
-    auto dstType = cast<RankedTensorType>(op.getType());
+    RankedTensorType dstType = resultType(op);
     if (srcType == dstType)
       return input;
     if (dstType.getNumElements() == 0)
@@ -95,7 +95,7 @@ struct TransposeLowering : StaticShapeLowering<TransposeOp> {
 
   FailureOr<Value> lower(TransposeOp op, OpAdaptor adaptor,
                          ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     Value init = createEmptyTensor(rewriter, op.getLoc(), resultType);
     auto transpose = linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),
                                                  init, op.getPerm());
@@ -109,7 +109,7 @@ struct ConcatLowering : StaticShapeLowering<ConcatOp> {
   FailureOr<Value> lower(ConcatOp op, OpAdaptor adaptor,
                          ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     int64_t axis = op.getAxis(), rank = resultType.getRank();
     Value result = createEmptyTensor(rewriter, loc, resultType);
     int64_t offset = 0;
@@ -183,8 +183,8 @@ struct SplitLowering : StaticShapeLowering<SplitOp> {
     int64_t rank = cast<RankedTensorType>(adaptor.getInput().getType()).getRank();
     SmallVector<Value> results;
     int64_t offset = 0;
-    for (Type t : op.getResultTypes()) {
-      auto type = cast<RankedTensorType>(t);
+    for (unsigned i = 0; i < op.getNumResults(); ++i) {
+      RankedTensorType type = resultType(op, i);
       SmallVector<int64_t> offsets(rank, 0), steps(rank, 1);
       offsets[axis] = offset;
       results.push_back(copyWindow(rewriter, loc, adaptor.getInput(), type, offsets, steps));
@@ -203,7 +203,7 @@ struct SliceLowering : StaticShapeLowering<SliceOp> {
 
   FailureOr<Value> lower(SliceOp op, OpAdaptor adaptor,
                          ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     return copyWindow(rewriter, op.getLoc(), adaptor.getInput(), resultType, op.getStarts(),
                       op.getSteps());
   }
@@ -223,7 +223,7 @@ struct GatherLowering : StaticShapeLowering<GatherOp> {
     Value data = adaptor.getData(), indices = adaptor.getIndices();
     auto dataType = cast<RankedTensorType>(data.getType());
     auto indicesType = cast<RankedTensorType>(indices.getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     int64_t axis = op.getAxis();
     int64_t axisSize = dataType.getDimSize(axis);
     if (resultType.getNumElements() == 0 || axisSize == 0)
@@ -265,7 +265,7 @@ struct ExpandLowering : StaticShapeLowering<ExpandOp> {
 
   FailureOr<Value> lower(ExpandOp op, OpAdaptor adaptor,
                          ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     Value input = adaptor.getInput();
     if (input.getType() == resultType)
       return input;
@@ -279,7 +279,9 @@ struct ExpandLowering : StaticShapeLowering<ExpandOp> {
 
 } // namespace
 
-void dlc::populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
+void dlc::populateDataMovementToLinalgPatterns(const TypeConverter &converter,
+                                               RewritePatternSet &patterns) {
   patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, SplitLowering,
-               SliceLowering, GatherLowering, ExpandLowering>(patterns.getContext());
+               SliceLowering, GatherLowering, ExpandLowering>(converter,
+                                                              patterns.getContext());
 }

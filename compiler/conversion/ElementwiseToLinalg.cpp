@@ -2,7 +2,8 @@
 //
 // Every op with the BroadcastElementwise trait becomes one linalg.generic
 // built by buildBroadcastElementwise; only the scalar body differs per op
-// (lowerScalar). Integers are signed (ONNX), i1 is bool. f16/bf16 are
+// (lowerScalar). Integers are signed unless the op's element type is
+// unsigned (the scalars are signless either way), i1 is bool. f16/bf16 are
 // computed in f32 and rounded back once per op. constant, identity and
 // dropout have trivial lowerings.
 //
@@ -14,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -29,10 +31,11 @@ Value constant(OpBuilder &b, Location loc, Type type, double value) {
   return createScalarConstant(b, loc, type, value);
 }
 
-/// Signed integer power base^exp by binary exponentiation over all bits of
-/// the exponent (wrapping on overflow, like numpy). A negative exponent gives
-/// the truncated value of 1/base^-exp: 1, -1 or 0.
-Value integerPow(OpBuilder &b, Location loc, Value base, Value exp) {
+/// Integer power base^exp by binary exponentiation over all bits of the
+/// exponent (wrapping on overflow, like numpy). A negative (signed) exponent
+/// gives the truncated value of 1/base^-exp: 1, -1 (signed base) or 0.
+Value integerPow(OpBuilder &b, Location loc, Value base, Value exp, bool baseUnsigned,
+                 bool expUnsigned) {
   Type type = base.getType();
   Type expType = exp.getType();
   unsigned bits = expType.getIntOrFloatBitWidth();
@@ -50,10 +53,12 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp) {
       e = arith::ShRUIOp::create(b, loc, e, expOne);
     }
   }
-  if (bits == 1 || type.isInteger(1))
+  if (bits == 1 || type.isInteger(1) || expUnsigned)
     return result;
   Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, exp, expZero);
   Value minusOne = constant(b, loc, type, -1);
+  if (baseUnsigned) // all ones is not -1
+    minusOne = one;
   Value zero = constant(b, loc, type, 0);
   Value odd = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::ne, arith::AndIOp::create(b, loc, exp, expOne), expZero);
@@ -65,14 +70,18 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp) {
   return arith::SelectOp::create(b, loc, negative, special, result);
 }
 
-Value lowerPow(OpBuilder &b, Location loc, Value base, Value exp, Type resultType) {
+/// base^exp; `baseElement`/`expElement` are the dlc element types (they may
+/// be unsigned; the scalars are signless), the result is in `resultType`.
+Value lowerPow(OpBuilder &b, Location loc, Value base, Value exp, Type baseElement,
+               Type expElement, Type resultType) {
   Type baseType = base.getType(), expType = exp.getType();
   if (isa<IntegerType>(baseType)) {
     if (isa<IntegerType>(expType))
-      return integerPow(b, loc, base, exp);
+      return integerPow(b, loc, base, exp, baseElement.isUnsignedInteger(),
+                        expElement.isUnsignedInteger());
     // numpy: int ** float is computed in float64, ONNX casts back.
     Type f64 = b.getF64Type();
-    Value b64 = convertScalar(b, loc, base, f64);
+    Value b64 = convertScalar(b, loc, base, baseElement, f64);
     Value e64 = convertScalar(b, loc, exp, f64);
     Value p = math::PowFOp::create(b, loc, b64, e64);
     return convertScalar(b, loc, p, resultType);
@@ -83,27 +92,33 @@ Value lowerPow(OpBuilder &b, Location loc, Value base, Value exp, Type resultTyp
     if (expFloat.getWidth() > baseType.getIntOrFloatBitWidth())
       computeType = expFloat;
   Value bc = convertScalar(b, loc, base, computeType);
-  Value ec = convertScalar(b, loc, exp, computeType);
+  Value ec = convertScalar(b, loc, exp, expElement, computeType);
   Value p = math::PowFOp::create(b, loc, bc, ec);
   return convertScalar(b, loc, p, baseType);
 }
 
-Value lowerCompare(OpBuilder &b, Location loc, Value lhs, Value rhs,
+/// `upred` for bools and unsigned integers, `spred` for signed ones.
+Value lowerCompare(OpBuilder &b, Location loc, Value lhs, Value rhs, bool isUnsigned,
                    arith::CmpFPredicate fpred, arith::CmpIPredicate spred,
                    arith::CmpIPredicate upred) {
   if (isa<FloatType>(lhs.getType()))
     return arith::CmpFOp::create(b, loc, fpred, lhs, rhs);
-  return arith::CmpIOp::create(b, loc, lhs.getType().isInteger(1) ? upred : spred, lhs, rhs);
+  bool unsignedOrder = isUnsigned || lhs.getType().isInteger(1);
+  return arith::CmpIOp::create(b, loc, unsignedOrder ? upred : spred, lhs, rhs);
 }
 
 /// The scalar function of one BroadcastElementwise op. `args` are the operand
-/// scalars with f16/bf16 promoted to f32 (except for cast, which gets them
-/// raw); the result is in getComputeType(result element type) (cast: exactly
-/// the result element type; comparisons: i1).
+/// scalars (signless) with f16/bf16 promoted to f32 (except for cast, which
+/// gets them raw); the result is in getComputeType(result element type) (cast:
+/// exactly the result element type, made signless; comparisons: i1).
 Value lowerScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args) {
   Value x = args[0];
   Type t = x.getType();
   bool isFloat = isa<FloatType>(t);
+  // The first operand's dlc element type: signedness and constants' range.
+  Type element = getElementTypeOrSelf(op->getOperand(0).getType());
+  bool isUnsigned = element.isUnsignedInteger();
+  Type constantType = isUnsigned ? element : t;
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, x); })
       .Case([&](ExpOp) { return math::ExpOp::create(b, loc, x); })
@@ -116,14 +131,14 @@ Value lowerScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args) {
       .Case([&](AbsOp) -> Value {
         if (isFloat)
           return math::AbsFOp::create(b, loc, x);
-        if (t.isInteger(1))
+        if (t.isInteger(1) || isUnsigned)
           return x;
         return math::AbsIOp::create(b, loc, x);
       })
       .Case([&](ReciprocalOp) {
         return arith::DivFOp::create(b, loc, constant(b, loc, t, 1.0), x);
       })
-      .Case([&](ReluOp) { return createMax(b, loc, x, constant(b, loc, t, 0)); })
+      .Case([&](ReluOp) { return createMax(b, loc, x, constant(b, loc, t, 0), isUnsigned); })
       .Case([&](SigmoidOp) {
         Value one = constant(b, loc, t, 1.0);
         Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
@@ -160,32 +175,35 @@ Value lowerScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args) {
       .Case([&](ClipOp clip) {
         Value v = x;
         if (auto lo = clip.getMinAttr())
-          v = createMax(b, loc, v, constant(b, loc, t, lo.getValueAsDouble()));
+          v = createMax(b, loc, v, constant(b, loc, constantType, lo.getValueAsDouble()),
+                        isUnsigned);
         if (auto hi = clip.getMaxAttr())
-          v = createMin(b, loc, v, constant(b, loc, t, hi.getValueAsDouble()));
+          v = createMin(b, loc, v, constant(b, loc, constantType, hi.getValueAsDouble()),
+                        isUnsigned);
         return v;
       })
       .Case([&](CastOp cast) {
-        return convertScalar(b, loc, x, cast.getType().getElementType());
+        return convertScalar(b, loc, x, element, cast.getType().getElementType());
       })
       .Case([&](AddOp) { return createAdd(b, loc, args[0], args[1]); })
       .Case([&](SubOp) { return createSub(b, loc, args[0], args[1]); })
       .Case([&](MulOp) { return createMul(b, loc, args[0], args[1]); })
-      .Case([&](DivOp) { return createDiv(b, loc, args[0], args[1]); })
+      .Case([&](DivOp) { return createDiv(b, loc, args[0], args[1], isUnsigned); })
       .Case([&](PowOp pow) {
-        return lowerPow(b, loc, args[0], args[1],
+        return lowerPow(b, loc, args[0], args[1], element,
+                        getElementTypeOrSelf(pow.getRhs().getType()),
                         getComputeType(pow.getType().getElementType()));
       })
       .Case([&](EqualOp) {
-        return lowerCompare(b, loc, args[0], args[1], arith::CmpFPredicate::OEQ,
+        return lowerCompare(b, loc, args[0], args[1], isUnsigned, arith::CmpFPredicate::OEQ,
                             arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
       })
       .Case([&](LessOp) {
-        return lowerCompare(b, loc, args[0], args[1], arith::CmpFPredicate::OLT,
+        return lowerCompare(b, loc, args[0], args[1], isUnsigned, arith::CmpFPredicate::OLT,
                             arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
       })
       .Case([&](GreaterOp) {
-        return lowerCompare(b, loc, args[0], args[1], arith::CmpFPredicate::OGT,
+        return lowerCompare(b, loc, args[0], args[1], isUnsigned, arith::CmpFPredicate::OGT,
                             arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
       })
       .Case([&](WhereOp) { return arith::SelectOp::create(b, loc, args[0], args[1], args[2]); })
@@ -202,7 +220,7 @@ struct BroadcastElementwiseLowering : StaticShapeLowering<OpTy> {
 
   FailureOr<Value> lower(OpTy op, typename OpTy::Adaptor adaptor,
                          ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType resultType = this->resultType(op);
     Type elementType = resultType.getElementType();
     bool promote = !isa<CastOp>(op.getOperation());
     return buildBroadcastElementwise(
@@ -224,6 +242,13 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value)
       return rewriter.notifyMatchFailure(op, "value is not a typed attribute");
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (type != op.getType()) { // unsigned -> signless: the same bits
+      auto dense = dyn_cast<DenseElementsAttr>(value);
+      if (!dense)
+        return rewriter.notifyMatchFailure(op, "unsigned constant is not dense");
+      value = dense.bitcast(getElementTypeOrSelf(type));
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
@@ -241,8 +266,8 @@ struct ForwardInputLowering : OpConversionPattern<OpTy> {
 };
 
 template <typename... Ops>
-void addElementwise(RewritePatternSet &patterns) {
-  patterns.add<BroadcastElementwiseLowering<Ops>...>(patterns.getContext());
+void addElementwise(const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<BroadcastElementwiseLowering<Ops>...>(converter, patterns.getContext());
 #ifndef NDEBUG
   // Every registered BroadcastElementwise op must be listed here.
   llvm::StringSet<> covered;
@@ -257,10 +282,11 @@ void addElementwise(RewritePatternSet &patterns) {
 
 } // namespace
 
-void dlc::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+void dlc::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                              RewritePatternSet &patterns) {
   addElementwise<SqrtOp, ExpOp, LogOp, NegOp, AbsOp, ReciprocalOp, ReluOp, SigmoidOp,
                  TanhOp, ErfOp, LeakyReluOp, GeluOp, ClipOp, CastOp, AddOp, SubOp, MulOp,
-                 DivOp, PowOp, EqualOp, LessOp, GreaterOp, WhereOp>(patterns);
+                 DivOp, PowOp, EqualOp, LessOp, GreaterOp, WhereOp>(converter, patterns);
   patterns.add<ConstantLowering, ForwardInputLowering<IdentityOp>,
-               ForwardInputLowering<DropoutOp>>(patterns.getContext());
+               ForwardInputLowering<DropoutOp>>(converter, patterns.getContext());
 }

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 #include <limits>
@@ -19,6 +20,20 @@ bool dlc::hasStaticTypes(Operation *op) {
   };
   return llvm::all_of(op->getOperandTypes(), isStatic) &&
          llvm::all_of(op->getResultTypes(), isStatic);
+}
+
+bool dlc::isUnsignedElement(Type type) {
+  return getElementTypeOrSelf(type).isUnsignedInteger();
+}
+
+Type dlc::getSignlessType(Type type) {
+  if (!isUnsignedElement(type))
+    return type;
+  auto signless = IntegerType::get(type.getContext(),
+                                  getElementTypeOrSelf(type).getIntOrFloatBitWidth());
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.clone(signless);
+  return signless;
 }
 
 //===----------------------------------------------------------------------===//
@@ -193,17 +208,18 @@ Value dlc::buildReduceSum(OpBuilder &b, Location loc, Value input, ArrayRef<int6
 }
 
 Value dlc::buildReduceMax(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-                          bool keepDims) {
+                          bool keepDims, bool isUnsigned) {
   Type elementType = cast<RankedTensorType>(input.getType()).getElementType();
-  Value lowest = createLowestValue(b, loc, elementType);
+  Value lowest = isUnsigned ? createScalarConstant(b, loc, elementType, 0.0)
+                            : createLowestValue(b, loc, elementType);
   return buildReduction(b, loc, input, axes, keepDims, lowest,
                         [&](OpBuilder &nb, Location nloc, ValueRange xs, Value acc) {
-                          return createMax(nb, nloc, xs[0], acc);
+                          return createMax(nb, nloc, xs[0], acc, isUnsigned);
                         });
 }
 
 Value dlc::buildReduceMean(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-                           bool keepDims) {
+                           bool keepDims, bool isUnsigned) {
   auto inputType = cast<RankedTensorType>(input.getType());
   Type elementType = inputType.getElementType();
   Type accType = getComputeType(elementType);
@@ -216,7 +232,8 @@ Value dlc::buildReduceMean(OpBuilder &b, Location loc, Value input, ArrayRef<int
       b, loc, sumType.clone(elementType), sum,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value n = createScalarConstant(nb, nloc, accType, static_cast<double>(count));
-        return convertScalar(nb, nloc, createDiv(nb, nloc, args[0], n), elementType);
+        return convertScalar(nb, nloc, createDiv(nb, nloc, args[0], n, isUnsigned),
+                             elementType);
       });
 }
 
@@ -232,6 +249,14 @@ Value dlc::createScalarConstant(OpBuilder &b, Location loc, Type type, double va
   APInt bits;
   if (width == 1) {
     bits = APInt(1, value != 0.0);
+  } else if (intType.isUnsigned()) {
+    APInt hi = APInt::getMaxValue(width);
+    if (std::isnan(value) || value <= 0.0)
+      bits = APInt(width, 0);
+    else if (value >= static_cast<double>(hi.getZExtValue()))
+      bits = hi;
+    else
+      bits = APInt(width, static_cast<uint64_t>(std::trunc(value)));
   } else {
     APInt lo = APInt::getSignedMinValue(width), hi = APInt::getSignedMaxValue(width);
     if (std::isnan(value))
@@ -243,11 +268,11 @@ Value dlc::createScalarConstant(OpBuilder &b, Location loc, Type type, double va
     else
       bits = APInt(width, static_cast<int64_t>(std::trunc(value)), /*isSigned=*/true);
   }
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(intType, bits));
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(getSignlessType(intType), bits));
 }
 
 /// -inf / +inf for floats; for integers the signed minimum / maximum (i1:
-/// false / true).
+/// false / true; unsigned: 0 / all ones).
 static Value createExtremeValue(OpBuilder &b, Location loc, Type type, bool lowest) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
@@ -255,11 +280,11 @@ static Value createExtremeValue(OpBuilder &b, Location loc, Type type, bool lowe
         b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(), lowest)));
   unsigned width = cast<IntegerType>(type).getWidth();
   APInt bits;
-  if (width == 1)
-    bits = APInt(1, lowest ? 0 : 1);
+  if (width == 1 || type.isUnsignedInteger())
+    bits = lowest ? APInt::getMinValue(width) : APInt::getMaxValue(width);
   else
     bits = lowest ? APInt::getSignedMinValue(width) : APInt::getSignedMaxValue(width);
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bits));
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(dlc::getSignlessType(type), bits));
 }
 
 Value dlc::createLowestValue(OpBuilder &b, Location loc, Type type) {
@@ -304,7 +329,15 @@ static Value truncF32ToBF16(OpBuilder &b, Location loc, Value v) {
 }
 
 Value dlc::convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
-  Type src = v.getType();
+  return convertScalar(b, loc, v, v.getType(), dst);
+}
+
+Value dlc::convertScalar(OpBuilder &b, Location loc, Value v, Type srcElement,
+                        Type dstElement) {
+  // i1 is 0/1: it extends like an unsigned integer.
+  bool srcUnsigned = srcElement.isUnsignedInteger() || srcElement.isInteger(1);
+  bool dstUnsigned = dstElement.isUnsignedInteger();
+  Type src = v.getType(), dst = getSignlessType(dstElement);
   if (src == dst)
     return v;
   auto srcFloat = dyn_cast<FloatType>(src), dstFloat = dyn_cast<FloatType>(dst);
@@ -326,12 +359,16 @@ Value dlc::convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
       Value zero = createScalarConstant(b, loc, src, 0.0);
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v, zero);
     }
+    if (dstUnsigned)
+      return arith::FPToUIOp::create(b, loc, dst, v);
     return arith::FPToSIOp::create(b, loc, dst, v);
   }
   if (dstFloat) { // int -> float
-    if (dst.isBF16())
-      return truncF32ToBF16(b, loc, convertScalar(b, loc, v, b.getF32Type()));
-    if (src.isInteger(1))
+    if (dst.isBF16()) {
+      Type f32 = b.getF32Type();
+      return truncF32ToBF16(b, loc, convertScalar(b, loc, v, srcElement, f32));
+    }
+    if (srcUnsigned)
       return arith::UIToFPOp::create(b, loc, dst, v);
     return arith::SIToFPOp::create(b, loc, dst, v);
   }
@@ -341,7 +378,7 @@ Value dlc::convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
     Value zero = createScalarConstant(b, loc, src, 0.0);
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
   }
-  if (sw == 1)
+  if (sw < dw && srcUnsigned)
     return arith::ExtUIOp::create(b, loc, dst, v);
   if (sw < dw)
     return arith::ExtSIOp::create(b, loc, dst, v);
@@ -368,31 +405,35 @@ Value dlc::createMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return createBinary<arith::MulFOp, arith::MulIOp>(b, loc, lhs, rhs);
 }
 
-Value dlc::createDiv(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+Value dlc::createDiv(OpBuilder &b, Location loc, Value lhs, Value rhs, bool isUnsigned) {
+  if (isUnsigned)
+    return arith::DivUIOp::create(b, loc, lhs, rhs);
   return createBinary<arith::DivFOp, arith::DivSIOp>(b, loc, lhs, rhs);
 }
 
-/// max or min: FloatOp (NaN-propagating) on floats, BoolOp (unsigned) on i1,
-/// IntOp (signed) on other integers. f16/bf16 go through f32: exact, and it
-/// avoids f16/bf16 libcalls.
-template <typename FloatOp, typename BoolOp, typename IntOp>
-static Value createMinMax(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+/// max or min: FloatOp (NaN-propagating) on floats, UIntOp on i1 and unsigned
+/// integers, IntOp (signed) on other integers. f16/bf16 go through f32:
+/// exact, and it avoids f16/bf16 libcalls.
+template <typename FloatOp, typename UIntOp, typename IntOp>
+static Value createMinMax(OpBuilder &b, Location loc, Value lhs, Value rhs, bool isUnsigned) {
   Type type = lhs.getType();
   if (dlc::isNarrowFloat(type)) {
     Value l = dlc::promoteToCompute(b, loc, lhs);
     Value r = dlc::promoteToCompute(b, loc, rhs);
-    Value result = createMinMax<FloatOp, BoolOp, IntOp>(b, loc, l, r);
+    Value result = createMinMax<FloatOp, UIntOp, IntOp>(b, loc, l, r, false);
     return dlc::convertScalar(b, loc, result, type);
   }
-  if (type.isInteger(1))
-    return BoolOp::create(b, loc, lhs, rhs);
+  if (isUnsigned || type.isInteger(1))
+    return UIntOp::create(b, loc, lhs, rhs);
   return createBinary<FloatOp, IntOp>(b, loc, lhs, rhs);
 }
 
-Value dlc::createMax(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return createMinMax<arith::MaximumFOp, arith::MaxUIOp, arith::MaxSIOp>(b, loc, lhs, rhs);
+Value dlc::createMax(OpBuilder &b, Location loc, Value lhs, Value rhs, bool isUnsigned) {
+  return createMinMax<arith::MaximumFOp, arith::MaxUIOp, arith::MaxSIOp>(b, loc, lhs, rhs,
+                                                                         isUnsigned);
 }
 
-Value dlc::createMin(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return createMinMax<arith::MinimumFOp, arith::MinUIOp, arith::MinSIOp>(b, loc, lhs, rhs);
+Value dlc::createMin(OpBuilder &b, Location loc, Value lhs, Value rhs, bool isUnsigned) {
+  return createMinMax<arith::MinimumFOp, arith::MinUIOp, arith::MinSIOp>(b, loc, lhs, rhs,
+                                                                         isUnsigned);
 }

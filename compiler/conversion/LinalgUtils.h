@@ -16,7 +16,9 @@
 //    reduction identities, f16/bf16 <-> f32 promotion, scalar conversions.
 //
 // All builders work on static-shaped ranked tensors (dlc's contract) and
-// return tensor values, destination style.
+// return tensor values, destination style. Values are signless (arith needs
+// it): an unsigned dlc element type reaches the builders as a `Type` (which
+// then selects the unsigned form) or as an `isUnsigned` flag.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DLC_COMPILER_CONVERSION_LINALGUTILS_H
@@ -45,6 +47,12 @@ using ReductionBodyFn = llvm::function_ref<mlir::Value(
 
 /// True if every operand and result of `op` is a static-shaped ranked tensor.
 bool hasStaticTypes(mlir::Operation *op);
+
+/// True if `type` (a scalar or a tensor's element type) is unsigned (`ui8`).
+bool isUnsignedElement(mlir::Type type);
+/// `type` (a scalar or a tensor) with an unsigned integer element type made
+/// signless of the same width; other types unchanged.
+mlir::Type getSignlessType(mlir::Type type);
 
 //===----------------------------------------------------------------------===//
 // Indexing maps
@@ -134,25 +142,31 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
 /// -inf / the integer minimum; mean: sum divided by the reduced element
 /// count, integer division truncates). The element type is the input's; for
 /// f16/bf16 the sum/mean accumulate in f32 and the result is rounded back.
+/// `isUnsigned`: the (signless) integer input holds unsigned values.
 mlir::Value buildReduceSum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                            llvm::ArrayRef<int64_t> axes, bool keepDims);
 mlir::Value buildReduceMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-                           llvm::ArrayRef<int64_t> axes, bool keepDims);
+                           llvm::ArrayRef<int64_t> axes, bool keepDims,
+                           bool isUnsigned = false);
 mlir::Value buildReduceMean(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-                            llvm::ArrayRef<int64_t> axes, bool keepDims);
+                            llvm::ArrayRef<int64_t> axes, bool keepDims,
+                            bool isUnsigned = false);
 
 //===----------------------------------------------------------------------===//
 // Scalars
 //===----------------------------------------------------------------------===//
 
 /// arith.constant of `type` (float or integer, incl. i1) holding `value`
-/// (integers: truncated toward zero and saturated to the type's range).
+/// (integers: truncated toward zero and saturated to the type's range; an
+/// unsigned `type` saturates to its range and yields the signless type).
 mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Type type, double value);
 
-/// The identity of max: -inf for floats, the signed minimum for integers.
+/// The identity of max: -inf for floats, the signed minimum for integers, 0
+/// for unsigned ones (as the signless type).
 mlir::Value createLowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
-/// The identity of min: +inf for floats, the signed maximum for integers.
+/// The identity of min: +inf for floats, the signed maximum for integers, all
+/// ones for unsigned ones.
 mlir::Value createHighestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
 
 /// True for f16 and bf16 (types computed in f32 and rounded back).
@@ -170,16 +184,24 @@ mlir::Value promoteToCompute(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
 /// arith.truncf to bf16.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                           mlir::Type dst);
+/// The same from dlc element type `src` (`v` is its signless form) to `dst`;
+/// an unsigned `src` zero-extends (extui, uitofp), an unsigned `dst` takes
+/// fptoui. The result has the signless form of `dst`.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                          mlir::Type src, mlir::Type dst);
 
-/// Scalar a + b, a - b, a * b, a / b (signed truncating for integers),
-/// max/min (NaN-propagating for floats, signed for integers, unsigned for i1;
-/// f16/bf16 compared in f32) on floats or integers.
+/// Scalar a + b, a - b, a * b, a / b (truncating for integers), max/min
+/// (NaN-propagating for floats, unsigned for i1; f16/bf16 compared in f32) on
+/// floats or integers. Integer div/max/min are signed unless `isUnsigned`.
 mlir::Value createAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs);
 mlir::Value createSub(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs);
 mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs);
-mlir::Value createDiv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs);
-mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs);
-mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs);
+mlir::Value createDiv(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs,
+                      bool isUnsigned = false);
+mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs,
+                      bool isUnsigned = false);
+mlir::Value createMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs, mlir::Value rhs,
+                      bool isUnsigned = false);
 
 } // namespace dlc
 

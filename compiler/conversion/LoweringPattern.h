@@ -6,6 +6,10 @@
 // reports it as illegal), so `lower` sees static ranked tensors only. `lower`
 // returns the replacement values rather than replacing the op itself.
 //
+// dlc tensors may be unsigned (`ui8`), arith/linalg need signless integers:
+// the pass's type converter makes them signless, so `lower` builds
+// `resultType(op)` (not op's own type) and reads signedness from `op`.
+//
 //===----------------------------------------------------------------------===//
 #ifndef DLC_COMPILER_CONVERSION_LOWERINGPATTERN_H
 #define DLC_COMPILER_CONVERSION_LOWERINGPATTERN_H
@@ -38,7 +42,7 @@ struct StaticShapeLowering : mlir::OpConversionPattern<OpTy> {
     if (!hasStaticTypes(op))
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     if constexpr (emptyResult == EmptyResult::Fold) {
-      auto type = mlir::cast<mlir::RankedTensorType>(op.getType());
+      mlir::RankedTensorType type = resultType(op);
       if (type.getNumElements() == 0) {
         rewriter.replaceOp(op, createEmptyTensor(rewriter, op.getLoc(), type));
         return mlir::success();
@@ -54,6 +58,12 @@ struct StaticShapeLowering : mlir::OpConversionPattern<OpTy> {
   /// Builds what replaces `op`, or fails with notifyMatchFailure.
   virtual mlir::FailureOr<Replacement>
   lower(OpTy op, OpAdaptor adaptor, mlir::ConversionPatternRewriter &rewriter) const = 0;
+
+  /// The type `lower` builds for result `i` of `op` (signless elements).
+  mlir::RankedTensorType resultType(OpTy op, unsigned i = 0) const {
+    return mlir::cast<mlir::RankedTensorType>(
+        this->getTypeConverter()->convertType(op->getResult(i).getType()));
+  }
 };
 
 } // namespace dlc

@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace dlc;
@@ -121,14 +122,16 @@ struct MaxPoolLowering : StaticShapeLowering<MaxPoolOp, EmptyResult::Fold> {
   FailureOr<Value> lower(MaxPoolOp op, OpAdaptor adaptor,
                          ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elementType = getElementTypeOrSelf(op.getType());
+    bool isUnsigned = elementType.isUnsignedInteger();
     Window w = getWindow(op);
-    Value lowest = createLowestValue(rewriter, loc, resultType.getElementType());
+    Value lowest = createLowestValue(rewriter, loc, elementType);
     Value padded = padInput(rewriter, loc, adaptor.getInput(), w, lowest);
-    Value init = createFilledTensor(rewriter, loc, resultType, lowest);
-    return buildWindowReduction(
-        rewriter, loc, padded, init, w,
-        [](OpBuilder &b, Location l, Value x, Value acc) { return createMax(b, l, x, acc); });
+    Value init = createFilledTensor(rewriter, loc, resultType(op), lowest);
+    return buildWindowReduction(rewriter, loc, padded, init, w,
+                                [&](OpBuilder &b, Location l, Value x, Value acc) {
+                                  return createMax(b, l, x, acc, isUnsigned);
+                                });
   }
 };
 
@@ -232,7 +235,8 @@ struct GlobalAvgPoolLowering : StaticShapeLowering<GlobalAvgPoolOp, EmptyResult:
 
 } // namespace
 
-void dlc::populatePoolingToLinalgPatterns(RewritePatternSet &patterns) {
+void dlc::populatePoolingToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
   patterns.add<MaxPoolLowering, AvgPoolLowering, GlobalAvgPoolLowering>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }

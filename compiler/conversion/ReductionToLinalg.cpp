@@ -32,14 +32,15 @@ struct ReduceLowering : StaticShapeLowering<OpTy> {
     Value input = adaptor.getInput();
     ArrayRef<int64_t> axes = op.getAxes();
     bool keepDims = op.getKeepdims();
+    bool isUnsigned = isUnsignedElement(op.getType());
     Value result;
     if constexpr (std::is_same_v<OpTy, ReduceSumOp>)
       result = buildReduceSum(rewriter, loc, input, axes, keepDims);
     else if constexpr (std::is_same_v<OpTy, ReduceMeanOp>)
-      result = buildReduceMean(rewriter, loc, input, axes, keepDims);
+      result = buildReduceMean(rewriter, loc, input, axes, keepDims, isUnsigned);
     else
-      result = buildReduceMax(rewriter, loc, input, axes, keepDims);
-    if (result.getType() != op.getType())
+      result = buildReduceMax(rewriter, loc, input, axes, keepDims, isUnsigned);
+    if (result.getType() != this->resultType(op))
       return rewriter.notifyMatchFailure(op, "unexpected result type");
     return result;
   }
@@ -219,9 +220,10 @@ struct LayerNormLowering : StaticShapeLowering<LayerNormOp> {
 
 } // namespace
 
-void dlc::populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
+void dlc::populateReductionToLinalgPatterns(const TypeConverter &converter,
+                                            RewritePatternSet &patterns) {
   patterns.add<ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMeanOp>,
                ReduceLowering<ReduceMaxOp>, SoftmaxLowering<SoftmaxOp, false>,
                SoftmaxLowering<LogSoftmaxOp, true>, BatchNormLowering, LayerNormLowering>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }

@@ -16,11 +16,15 @@ static int32_t dtypeOf(Type type) {
   if (type.isF64()) return DLC_DTYPE_FLOAT64;
   if (type.isF16()) return DLC_DTYPE_FLOAT16;
   if (type.isBF16()) return DLC_DTYPE_BFLOAT16;
-  if (type.isInteger(1)) return DLC_DTYPE_BOOL;
-  if (type.isInteger(8)) return DLC_DTYPE_INT8;
-  if (type.isInteger(16)) return DLC_DTYPE_INT16;
-  if (type.isInteger(32)) return DLC_DTYPE_INT32;
-  if (type.isInteger(64)) return DLC_DTYPE_INT64;
+  if (type.isSignlessInteger(1)) return DLC_DTYPE_BOOL;
+  if (type.isSignlessInteger(8)) return DLC_DTYPE_INT8;
+  if (type.isSignlessInteger(16)) return DLC_DTYPE_INT16;
+  if (type.isSignlessInteger(32)) return DLC_DTYPE_INT32;
+  if (type.isSignlessInteger(64)) return DLC_DTYPE_INT64;
+  if (type.isUnsignedInteger(8)) return DLC_DTYPE_UINT8;
+  if (type.isUnsignedInteger(16)) return DLC_DTYPE_UINT16;
+  if (type.isUnsignedInteger(32)) return DLC_DTYPE_UINT32;
+  if (type.isUnsignedInteger(64)) return DLC_DTYPE_UINT64;
   return DLC_DTYPE_UNDEFINED;
 }
 

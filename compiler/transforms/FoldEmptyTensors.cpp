@@ -73,7 +73,8 @@ template <> Attribute reductionIdentity<dlc::ReduceMaxOp>(Type elementType) {
   if (auto f = llvm::dyn_cast<FloatType>(elementType))
     return FloatAttr::get(f, APFloat::getInf(f.getFloatSemantics(), /*Negative=*/true));
   unsigned width = elementType.getIntOrFloatBitWidth();
-  APInt lowest = width == 1 ? APInt(1, 0) : APInt::getSignedMinValue(width);
+  bool isUnsigned = width == 1 || elementType.isUnsignedInteger();
+  APInt lowest = isUnsigned ? APInt(width, 0) : APInt::getSignedMinValue(width);
   return IntegerAttr::get(elementType, lowest);
 }
 

@@ -128,6 +128,8 @@ FailureOr<HostTensor> evalArithmetic(GraphImporter &imp, const HostTensor &a,
           o.ints[i] = (int64_t)(x * y);
         else if (y == 0)
           return imp.fail("integer division by zero");
+        else if (isUnsignedDType(a.dtype)) // values are zero-extended
+          o.ints[i] = (int64_t)(x / y);
         else if ((int64_t)x == INT64_MIN && (int64_t)y == -1)
           o.ints[i] = INT64_MIN;
         else
@@ -418,15 +420,19 @@ FailureOr<bool> evaluateOnHost(GraphImporter &imp) {
   if (op == "Equal" || op == "Less" || op == "Greater") {
     if (x.dtype != y.dtype)
       return false; // the op importer reports the mismatch
-    // Compare as double for floats, as int64 for integers (exact).
+    // Compare as double for floats, as (u)int64 for integers (exact).
     auto compare = [&](auto a, auto b) -> int64_t {
       return op == "Equal" ? a == b : op == "Less" ? a < b : a > b;
     };
+    bool isUnsigned = isUnsignedDType(x.dtype);
     return done(imp, elementwise(imp, {&x, &y}, kBool,
                                  [&](HostTensor &o, int64_t i, ArrayRef<int64_t> j) {
-                                   o.ints[i] = x.isFloat()
-                                                   ? compare(x.floats[j[0]], y.floats[j[1]])
-                                                   : compare(x.ints[j[0]], y.ints[j[1]]);
+                                   int64_t a = j[0], b = j[1];
+                                   o.ints[i] =
+                                       x.isFloat() ? compare(x.floats[a], y.floats[b])
+                                       : isUnsigned
+                                           ? compare((uint64_t)x.ints[a], (uint64_t)y.ints[b])
+                                           : compare(x.ints[a], y.ints[b]);
                                    return success();
                                  }));
   }

@@ -2,8 +2,9 @@
 //
 // Values the importer knows at compile time: shape operands (Reshape shape,
 // Slice starts, ...) and the results of the constant evaluator. Integers and
-// bools are held as int64, floating-point values as double, so the
-// evaluator has one code path per op instead of one per element type.
+// bools are held as int64 (uint64: its bits), floating-point values as
+// double, so the evaluator has one code path per op instead of one per
+// element type.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DLC_FRONTEND_ONNX_HOSTTENSOR_H
@@ -26,7 +27,11 @@ struct HostTensor {
   int64_t numElements() const {
     return (int64_t)(isFloat() ? floats.size() : ints.size());
   }
-  double asDouble(int64_t i) const { return isFloat() ? floats[i] : (double)ints[i]; }
+  double asDouble(int64_t i) const {
+    if (isFloat())
+      return floats[i];
+    return dtype == kUInt64 ? (double)(uint64_t)ints[i] : (double)ints[i];
+  }
   /// Truncates floating-point values (like a C cast).
   int64_t asInt(int64_t i) const { return isFloat() ? (int64_t)floats[i] : ints[i]; }
 

@@ -33,6 +33,7 @@ std::string dtypeName(int dtype);
 /// The element types dlc supports: float16/32/64, bfloat16, int8/16/32/64, bool.
 bool isSupportedDType(int dtype);
 bool isFloatDType(int dtype);
+bool isUnsignedDType(int dtype);
 /// Bytes per element in TensorData::bytes (bool: 1); 0 for unsupported types.
 size_t dtypeSize(int dtype);
 

@@ -21,6 +21,10 @@ Type elementTypeFor(MLIRContext &ctx, int dtype) {
   case kInt16: return IntegerType::get(&ctx, 16);
   case kInt32: return IntegerType::get(&ctx, 32);
   case kInt64: return IntegerType::get(&ctx, 64);
+  case kUInt8: return IntegerType::get(&ctx, 8, IntegerType::Unsigned);
+  case kUInt16: return IntegerType::get(&ctx, 16, IntegerType::Unsigned);
+  case kUInt32: return IntegerType::get(&ctx, 32, IntegerType::Unsigned);
+  case kUInt64: return IntegerType::get(&ctx, 64, IntegerType::Unsigned);
   case kBool: return IntegerType::get(&ctx, 1);
   default: return {};
   }
@@ -32,6 +36,15 @@ int dtypeFor(Type type) {
   if (type.isF16()) return kFloat16;
   if (type.isBF16()) return kBFloat16;
   if (auto i = llvm::dyn_cast<IntegerType>(type)) {
+    if (i.isUnsigned()) {
+      switch (i.getWidth()) {
+      case 8: return kUInt8;
+      case 16: return kUInt16;
+      case 32: return kUInt32;
+      case 64: return kUInt64;
+      default: return kUndefined;
+      }
+    }
     if (!i.isSignless())
       return kUndefined;
     switch (i.getWidth()) {
@@ -102,7 +115,10 @@ HostTensor tensorToHost(const TensorData &tensor) {
     case kInt8: host.ints[i] = load<int8_t>(b, i); break;
     case kInt16: host.ints[i] = load<int16_t>(b, i); break;
     case kInt32: host.ints[i] = load<int32_t>(b, i); break;
-    default: host.ints[i] = load<int64_t>(b, i); break;
+    case kUInt8: host.ints[i] = load<uint8_t>(b, i); break;
+    case kUInt16: host.ints[i] = load<uint16_t>(b, i); break;
+    case kUInt32: host.ints[i] = load<uint32_t>(b, i); break;
+    default: host.ints[i] = load<int64_t>(b, i); break; // int64, uint64 (bits)
     }
   }
   return host;
@@ -134,12 +150,12 @@ DenseElementsAttr hostToAttr(MLIRContext &ctx, const HostTensor &tensor) {
   return DenseElementsAttr::get(type, values);
 }
 
-/// Wraps `v` to a signed integer of `bits` bits.
-static int64_t wrapInt(int64_t v, int bits) {
+/// Wraps `v` to an integer of `bits` bits (signed: sign-extended back).
+static int64_t wrapInt(int64_t v, int bits, bool isSigned) {
   if (bits >= 64)
     return v;
   uint64_t mask = (uint64_t(1) << bits) - 1, u = (uint64_t)v & mask;
-  if (u >> (bits - 1))
+  if (isSigned && u >> (bits - 1))
     u |= ~mask;
   return (int64_t)u;
 }
@@ -181,7 +197,7 @@ HostTensor castHost(const HostTensor &tensor, int dtype) {
     } else {
       v = tensor.ints[i];
     }
-    out.ints[i] = wrapInt(v, bitsOf(dtype));
+    out.ints[i] = wrapInt(v, bitsOf(dtype), !isUnsignedDType(dtype));
   }
   return out;
 }

@@ -50,10 +50,10 @@ std::string dtypeName(int dtype) {
 
 size_t dtypeSize(int dtype) {
   switch (dtype) {
-  case kBool: case kInt8: return 1;
-  case kInt16: case kFloat16: case kBFloat16: return 2;
-  case kFloat: case kInt32: return 4;
-  case kDouble: case kInt64: return 8;
+  case kBool: case kInt8: case kUInt8: return 1;
+  case kInt16: case kUInt16: case kFloat16: case kBFloat16: return 2;
+  case kFloat: case kInt32: case kUInt32: return 4;
+  case kDouble: case kInt64: case kUInt64: return 8;
   default: return 0;
   }
 }
@@ -62,6 +62,10 @@ bool isSupportedDType(int dtype) { return dtypeSize(dtype) != 0; }
 
 bool isFloatDType(int dtype) {
   return dtype == kFloat || dtype == kDouble || dtype == kFloat16 || dtype == kBFloat16;
+}
+
+bool isUnsignedDType(int dtype) {
+  return dtype == kUInt8 || dtype == kUInt16 || dtype == kUInt32 || dtype == kUInt64;
 }
 
 /// Reads external data: `location` must name a regular file inside
@@ -233,7 +237,13 @@ bool decodeTensor(onnx::TensorProto &proto, const std::string &modelDir, TensorD
       if (!copyTyped(proto.int64_data(), "int64_data", numElements, size, out.bytes, error, false))
         return false;
       break;
-    default: // int32, int16, int8, bool, float16, bfloat16 live in int32_data
+    case kUInt32:
+    case kUInt64:
+      if (!copyTyped(proto.uint64_data(), "uint64_data", numElements, size, out.bytes, error,
+                     false))
+        return false;
+      break;
+    default: // (u)int16, (u)int8, int32, bool, float16, bfloat16 live in int32_data
       if (!copyTyped(proto.int32_data(), "int32_data", numElements, size, out.bytes, error,
                      isBool))
         return false;

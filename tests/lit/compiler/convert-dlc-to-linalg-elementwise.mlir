@@ -361,3 +361,76 @@ func.func @constant_identity_dropout(%x: tensor<3xf32>) -> tensor<3xf32> {
   %2 = dlc.add %1, %c : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %2 : tensor<3xf32>
 }
+
+// -----
+
+// Unsigned tensors become signless ones of the same width (same bytes, the
+// signature too); div, compares and clip take their unsigned forms, and
+// clip's bound 200 is in ui8's range (the i8 bits of 200 are -56).
+// CHECK-LABEL: func.func @unsigned_ops
+// CHECK-SAME: (%[[A:.*]]: tensor<4xi8>, %[[B:.*]]: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi1>, tensor<4xi1>, tensor<4xi8>)
+// CHECK: %[[D:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[A]], %[[B]] : tensor<4xi8>, tensor<4xi8>)
+// CHECK: ^bb0(%[[X:.*]]: i8, %[[Y:.*]]: i8, %{{.*}}: i8):
+// CHECK-NEXT: %[[Q:.*]] = arith.divui %[[X]], %[[Y]] : i8
+// CHECK: %[[LT:.*]] = linalg.generic
+// CHECK: arith.cmpi ult, %{{.*}}, %{{.*}} : i8
+// CHECK: %[[GT:.*]] = linalg.generic
+// CHECK: arith.cmpi ugt, %{{.*}}, %{{.*}} : i8
+// CHECK: %[[C:.*]] = linalg.generic
+// CHECK: %[[LO:.*]] = arith.constant 10 : i8
+// CHECK-NEXT: %[[MAX:.*]] = arith.maxui %{{.*}}, %[[LO]] : i8
+// CHECK-NEXT: %[[HI:.*]] = arith.constant -56 : i8
+// CHECK-NEXT: arith.minui %[[MAX]], %[[HI]] : i8
+// CHECK: return %[[D]], %[[LT]], %[[GT]], %[[C]]
+func.func @unsigned_ops(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor<4xui8>, tensor<4xi1>, tensor<4xi1>, tensor<4xui8>) {
+  %0 = dlc.div %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %1 = dlc.less %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  %2 = dlc.greater %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  %3 = dlc.clip %a {min = 10.0 : f64, max = 200.0 : f64} : (tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2, %3 : tensor<4xui8>, tensor<4xi1>, tensor<4xi1>, tensor<4xui8>
+}
+
+// -----
+
+// Casts from unsigned zero-extend (extui, uitofp), casts to unsigned take
+// fptoui; a float base's unsigned exponent converts with uitofp.
+// CHECK-LABEL: func.func @unsigned_casts_pow
+// CHECK-SAME: (%[[A:.*]]: tensor<3xi16>, %[[F:.*]]: tensor<3xf32>, %[[E:.*]]: tensor<3xi32>) -> (tensor<3xi32>, tensor<3xf32>, tensor<3xi16>, tensor<3xf32>)
+// CHECK: ^bb0(%[[X:.*]]: i16, %{{.*}}: i32):
+// CHECK-NEXT: arith.extui %[[X]] : i16 to i32
+// CHECK: ^bb0(%[[X2:.*]]: i16, %{{.*}}: f32):
+// CHECK-NEXT: arith.uitofp %[[X2]] : i16 to f32
+// CHECK: ^bb0(%[[Y:.*]]: f32, %{{.*}}: i16):
+// CHECK-NEXT: arith.fptoui %[[Y]] : f32 to i16
+// CHECK: ^bb0(%[[B:.*]]: f32, %[[P:.*]]: i32, %{{.*}}: f32):
+// CHECK-NEXT: %[[PF:.*]] = arith.uitofp %[[P]] : i32 to f32
+// CHECK-NEXT: math.powf %[[B]], %[[PF]] : f32
+func.func @unsigned_casts_pow(%a: tensor<3xui16>, %f: tensor<3xf32>, %e: tensor<3xui32>) -> (tensor<3xi32>, tensor<3xf32>, tensor<3xui16>, tensor<3xf32>) {
+  %0 = dlc.cast %a : (tensor<3xui16>) -> tensor<3xi32>
+  %1 = dlc.cast %a : (tensor<3xui16>) -> tensor<3xf32>
+  %2 = dlc.cast %f : (tensor<3xf32>) -> tensor<3xui16>
+  %3 = dlc.pow %f, %e : (tensor<3xf32>, tensor<3xui32>) -> tensor<3xf32>
+  return %0, %1, %2, %3 : tensor<3xi32>, tensor<3xf32>, tensor<3xui16>, tensor<3xf32>
+}
+
+// -----
+
+// An unsigned constant keeps its bits; calls and private kernels are
+// converted with their callers, so the bare-pointer ABI is unchanged.
+// CHECK-LABEL: func.func private @kernel
+// CHECK-SAME: (%{{.*}}: tensor<2xi8>) -> tensor<2xi8>
+// CHECK-LABEL: func.func @graph
+// CHECK-SAME: () -> tensor<2xi8>
+// CHECK: %[[C:.*]] = arith.constant dense<[1, -1]> : tensor<2xi8>
+// CHECK: %[[R:.*]] = call @kernel(%[[C]]) : (tensor<2xi8>) -> tensor<2xi8>
+// CHECK: return %[[R]] : tensor<2xi8>
+func.func private @kernel(%x: tensor<2xui8>) -> tensor<2xui8> {
+  %0 = dlc.add %x, %x : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  return %0 : tensor<2xui8>
+}
+func.func @graph() -> tensor<2xui8> {
+  %c = dlc.constant dense<[1, 255]> : tensor<2xui8>
+  %0 = call @kernel(%c) : (tensor<2xui8>) -> tensor<2xui8>
+  return %0 : tensor<2xui8>
+}

@@ -139,3 +139,23 @@ func.func @global_avg_pool(%x: tensor<2x3x4x5xf32>) -> tensor<2x3x1x1xf32> {
   %0 = dlc.global_avg_pool %x : (tensor<2x3x4x5xf32>) -> tensor<2x3x1x1xf32>
   return %0 : tensor<2x3x1x1xf32>
 }
+
+// -----
+
+// Unsigned max pool: the lowest value (padding and initial value) is 0 and
+// the max is unsigned; the tensors become signless.
+// CHECK-LABEL: func.func @max_pool_unsigned
+// CHECK-SAME: (%[[X:.*]]: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi8>
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i8
+// CHECK: %[[PF:.*]] = linalg.fill ins(%[[ZERO]] : i8) outs(%{{.*}} : tensor<1x1x4x4xi8>)
+// CHECK: %[[F:.*]] = linalg.fill ins(%[[ZERO]] : i8) outs(%{{.*}} : tensor<1x1x2x2xi8>)
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK-SAME: outs(%[[F]] : tensor<1x1x2x2xi8>)
+// CHECK: ^bb0(%[[V:.*]]: i8, %{{.*}}: i8, %[[ACC:.*]]: i8):
+// CHECK-NEXT: %[[M:.*]] = arith.maxui %[[V]], %[[ACC]] : i8
+// CHECK-NEXT: linalg.yield %[[M]]
+// CHECK: return %[[R]]
+func.func @max_pool_unsigned(%x: tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8> {
+  %0 = dlc.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>, dilations = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8>
+  return %0 : tensor<1x1x2x2xui8>
+}

@@ -224,3 +224,26 @@ func.func @layer_norm_f16(%x: tensor<2x3x4xf16>, %s: tensor<4xf16>) -> tensor<2x
   %0 = dlc.layer_norm %x, %s {axis = 2 : i64} : (tensor<2x3x4xf16>, tensor<4xf16>) -> tensor<2x3x4xf16>
   return %0 : tensor<2x3x4xf16>
 }
+
+// -----
+
+// Unsigned reductions: max starts at 0 and is maxui, the mean divides with
+// divui; the tensors become signless.
+// CHECK-LABEL: func.func @reduce_unsigned
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xi16>) -> (tensor<2x1xi16>, tensor<2x1xi16>)
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i16
+// CHECK: linalg.fill ins(%[[ZERO]] : i16) outs(%{{.*}} : tensor<2x1xi16>)
+// CHECK: %[[MAX:.*]] = linalg.generic
+// CHECK: arith.maxui %{{.*}}, %{{.*}} : i16
+// CHECK: %[[SUM:.*]] = linalg.generic
+// CHECK: arith.addi
+// CHECK: %[[MEAN:.*]] = linalg.generic
+// CHECK-SAME: ins(%[[SUM]] : tensor<2x1xi16>)
+// CHECK: %[[N:.*]] = arith.constant 3 : i16
+// CHECK-NEXT: arith.divui %{{.*}}, %[[N]] : i16
+// CHECK: return %[[MAX]], %[[MEAN]]
+func.func @reduce_unsigned(%x: tensor<2x3xui16>) -> (tensor<2x1xui16>, tensor<2x1xui16>) {
+  %0 = dlc.reduce_max %x {axes = array<i64: 1>} : (tensor<2x3xui16>) -> tensor<2x1xui16>
+  %1 = dlc.reduce_mean %x {axes = array<i64: 1>} : (tensor<2x3xui16>) -> tensor<2x1xui16>
+  return %0, %1 : tensor<2x1xui16>, tensor<2x1xui16>
+}

@@ -260,6 +260,37 @@ TEST(ImportOps, MatMulAndInt8Types) {
   EXPECT_IR(r, "dlc.matmul %arg0, %arg1 : (tensor<2x3x4xi8>, tensor<4x5xi8>) -> tensor<2x3x5xi8>");
 }
 
+TEST(ImportOps, UnsignedTypes) {
+  // uintN inputs, initializers (int32_data / uint64_data) and Cast targets
+  // are uiN tensors; the declared uint output type matches.
+  std::string g = node("Div", {"a", "w"}, {"d"}, "div") +
+                  node("Cast", {"d"}, {"y"}, "c", attrInt("to", U64)) +
+                  "initializer { name: \"w\" data_type: 4 dims: 2 int32_data: 3 "
+                  "int32_data: 65535 }\n"
+                  "input " + tensorInfo("a", U16, {2}) + "\noutput " + outputInfo("y", U64) +
+                  "\n";
+  auto r = importText(model(13, g));
+  ASSERT_TRUE(r.ok) << r.errors;
+  EXPECT_IR(r, "func.func @main_graph(%arg0: tensor<2xui16> {dlc.name = \"a\"})");
+  EXPECT_IR(r, "dlc.constant dense<[3, 65535]> : tensor<2xui16>");
+  EXPECT_IR(r, "dlc.div %arg0, %0 : (tensor<2xui16>, tensor<2xui16>) -> tensor<2xui16>");
+  EXPECT_IR(r, "dlc.cast %1 : (tensor<2xui16>) -> tensor<2xui64>");
+}
+
+TEST(ImportOps, UnsignedConstantsEvaluateUnsigned) {
+  // 2^64 - 1 is the largest uint64, not -1: it is greater and divides to 2^63 - 1.
+  std::string w = "initializer { name: \"w\" data_type: 13 dims: 1 "
+                  "uint64_data: 18446744073709551615 }\n"
+                  "initializer { name: \"v\" data_type: 13 dims: 1 uint64_data: 2 }\n";
+  std::string g = node("Greater", {"w", "v"}, {"y"}, "gt") + node("Div", {"w", "v"}, {"q"}) +
+                  w + "output " + outputInfo("y", BOOL) + "\noutput " + outputInfo("q", U64) +
+                  "\n";
+  auto r = importText(model(13, g));
+  ASSERT_TRUE(r.ok) << r.errors;
+  EXPECT_IR(r, "dense<true> : tensor<1xi1>");
+  EXPECT_IR(r, "dense<9223372036854775807> : tensor<1xui64>");
+}
+
 TEST(ImportOps, OutputsInOrderDuplicatesAndPassThrough) {
   std::string g = node("Relu", {"x"}, {"r"}, "relu") + floatInit("w", {2}, {1, 2}) + "input " +
                   tensorInfo("x", F32, {2}) + "\noutput " + outputInfo("r") + "\noutput " +

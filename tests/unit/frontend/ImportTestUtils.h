@@ -11,7 +11,10 @@
 namespace dlc::test {
 
 // ONNX dtype codes used by the tests.
-enum : int { F32 = 1, U8 = 2, I8 = 3, I32 = 6, I64 = 7, BOOL = 9, F16 = 10, BF16 = 16 };
+enum : int {
+  F32 = 1, U8 = 2, I8 = 3, U16 = 4, I32 = 6, I64 = 7, BOOL = 9, F16 = 10, U32 = 12,
+  U64 = 13, C64 = 14, BF16 = 16
+};
 
 struct ImportResult {
   bool ok = false;
