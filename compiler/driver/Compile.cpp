@@ -6,6 +6,7 @@
 #include "compiler/driver/Link.h"
 #include "compiler/driver/Output.h"
 #include "compiler/driver/PlanExtraction.h"
+#include "compiler/targets/cuda/CudaArtefacts.h"
 #include "frontend/onnx/Importer.h"
 #include "ir/Dialect.h"
 
@@ -74,14 +75,22 @@ func::FuncOp findGraph(ModuleOp module) {
 }
 } // namespace
 
-int dlc::compileModel(const CompileOptions &options) {
-  if (options.target != "cpu") {
-    llvm::errs() << "error: target '" << options.target
-                 << "' is not available in this build (supported: cpu)\n";
+int dlc::compileModel(const CompileOptions &compileOptions) {
+  bool cuda = compileOptions.target == "cuda";
+  if (!cuda && compileOptions.target != "cpu") {
+    llvm::errs() << "error: target '" << compileOptions.target
+                 << "' is not available in this build (supported: cpu, cuda)\n";
     return 1;
   }
+  CompileOptions options = compileOptions;
+  if (cuda)
+    options.cudaFormat = options.emit == EmitKind::Ptx ? "isa"
+                         : options.cudaFormat.empty() ? defaultCudaFormat()
+                                                      : options.cudaFormat;
   DialectRegistry registry;
   registerCompilerDialects(registry);
+  if (cuda)
+    registerCudaTranslations(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
@@ -133,6 +142,8 @@ int dlc::compileModel(const CompileOptions &options) {
     return 1;
   for (const PlanNode &node : plan->nodes)
     ++stats.kernelsByOp[node.op];
+  if (cuda)
+    placePlanOnCuda(*plan);
   graph.erase();
 
   if (failed(runStages(Stage::LowerToLinalg, Stage::LowerToLinalg)))
@@ -141,6 +152,8 @@ int dlc::compileModel(const CompileOptions &options) {
     return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
   if (failed(runStages(Stage::Bufferize, Stage::LowerToLLVM)))
     return 1;
+  if (options.emit == EmitKind::Ptx)
+    return writeFileAtomically(options.outputPath, collectPtx(*module), error) ? 0 : fail(error);
 
   std::vector<uint8_t> blob = serializePlan(*plan);
   llvm::LLVMContext llvmContext;

@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - the one place that orders dlc's passes --------------===//
 #include "compiler/driver/Pipeline.h"
 #include "compiler/Passes.h"
+#include "compiler/targets/cuda/CudaTarget.h"
 
 #include "mlir/Pass/PassRegistry.h"
 
@@ -29,6 +30,8 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
            "buffer-results-to-out-params{hoist-static-allocs=true},"
            "buffer-deallocation-pipeline";
   case dlc::Stage::LowerToLLVM:
+    if (options.target == "cuda")
+      return dlc::cudaLoweringPipeline(options.cudaArch, options.cudaFormat);
     return "func.func(convert-linalg-to-loops),lower-affine,convert-scf-to-cf,"
            "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
            "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
@@ -49,11 +52,22 @@ LogicalResult dlc::buildPipeline(OpPassManager &pm, const CompileOptions &option
 }
 
 void dlc::registerPipelines() {
+  registerCudaPasses(); // named by the CUDA LowerToLLVM stage
   PassPipelineRegistration<>(
       "dlc-lower-kernels", "Lower outlined dlc kernels to the LLVM dialect (stages 9)",
       [](OpPassManager &pm) {
         CompileOptions options;
         if (failed(buildPipeline(pm, options, Stage::LowerToLinalg, Stage::LowerToLLVM)))
           llvm::report_fatal_error("invalid dlc-lower-kernels pipeline");
+      });
+  PassPipelineRegistration<>(
+      "dlc-lower-kernels-cuda",
+      "Lower outlined dlc kernels for --target=cuda (sm_90, PTX embedded: no ptxas needed)",
+      [](OpPassManager &pm) {
+        CompileOptions options;
+        options.target = "cuda";
+        options.cudaFormat = "isa";
+        if (failed(buildPipeline(pm, options, Stage::LowerToLinalg, Stage::LowerToLLVM)))
+          llvm::report_fatal_error("invalid dlc-lower-kernels-cuda pipeline");
       });
 }

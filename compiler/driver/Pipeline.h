@@ -11,7 +11,7 @@
 namespace dlc {
 
 /// What `dlc` writes (--emit=).
-enum class EmitKind { Exe, Lib, Obj, Mlir, Linalg, Llvm, Dot };
+enum class EmitKind { Exe, Lib, Obj, Mlir, Linalg, Llvm, Dot, Ptx };
 
 struct CompileOptions {
   std::string inputPath;
@@ -24,6 +24,11 @@ struct CompileOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// --mcpu: the x86-64 CPU the object is tuned for ("native" = this host).
   std::string cpu = "native";
+  /// --cuda-arch: the SM the CUDA target compiles for.
+  std::string cudaArch = "sm_90";
+  /// How GPU kernels are embedded: "bin" (cubin, needs ptxas when compiling)
+  /// or "isa" (PTX, JIT-compiled by the driver); "" = bin if ptxas is found.
+  std::string cudaFormat = "bin";
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds
@@ -36,13 +41,15 @@ enum class Stage {
   LowerToLinalg, // dlc -> linalg on tensors (+ elementwise fusion at -O1+)
   Bufferize,     // one-shot bufferization, results -> out-params, deallocation
   LowerToLLVM,   // loops -> LLVM dialect with bare-pointer kernels + plan ABI entries
+                 // (target cuda: + gpu.launch -> NVVM -> embedded gpu.binary)
 };
 
 mlir::LogicalResult buildPipeline(mlir::OpPassManager &pm, const CompileOptions &options,
                                   Stage first, Stage last);
 
 /// Registers the named stages as pass pipelines for dlc-opt
-/// (`--dlc-lower-kernels` = LowerToLinalg..LowerToLLVM).
+/// (`--dlc-lower-kernels` = LowerToLinalg..LowerToLLVM), and the passes of
+/// the targets that the stages name.
 void registerPipelines();
 
 } // namespace dlc

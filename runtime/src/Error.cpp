@@ -37,6 +37,7 @@ extern "C" const char *dlc_status_name(dlc_status status) {
   case DLC_IO_ERROR: return "IO_ERROR";
   case DLC_UNSUPPORTED: return "UNSUPPORTED";
   case DLC_INTERNAL: return "INTERNAL";
+  case DLC_DEVICE_ERROR: return "DEVICE_ERROR";
   }
   return "UNKNOWN_STATUS";
 }

@@ -39,12 +39,17 @@ struct Executor::Run {
   NodeTiming *timings = nullptr;
   const Executor *executor = nullptr;
 
-  ~Run() { std::free(arena); }
+  ~Run() {
+    if (executor && executor->memory)
+      executor->memory->release(arena);
+    else
+      std::free(arena);
+  }
 };
 
 Executor::Executor(const dlc_model_image &image, const PlanView &plan, uint32_t entryId,
-                   unsigned numThreads)
-    : image(image), plan(plan) {
+                   unsigned numThreads, MemorySpace *memory)
+    : image(image), plan(plan), memory(memory) {
   const dlc_plan_entry &e = plan.entry(entryId);
   first = e.first_node;
   count = e.num_nodes;
@@ -107,16 +112,18 @@ std::unique_ptr<Executor::Run> Executor::acquireRun() {
     return nullptr;
   auto run = std::make_unique<Run>();
   run->executor = this;
-  run->arena = std::aligned_alloc(DLC_ARENA_ALIGNMENT, arenaSize);
+  run->arena = memory ? memory->allocate(arenaSize)
+                      : std::aligned_alloc(DLC_ARENA_ALIGNMENT, arenaSize);
   if (!run->arena)
     return nullptr;
   run->args.resize(argTensor.size());
+  const uint8_t *weights = memory ? memory->weights() : plan.weights();
   for (size_t slot = 0; slot < argTensor.size(); ++slot) {
     const dlc_plan_tensor &t = plan.tensor(argTensor[slot]);
     if (t.storage == DLC_STORAGE_ARENA)
       run->args[slot] = static_cast<uint8_t *>(run->arena) + t.offset;
     else if (t.storage == DLC_STORAGE_WEIGHT) // kernels never write weights (validated)
-      run->args[slot] = const_cast<uint8_t *>(plan.weights()) + t.offset;
+      run->args[slot] = const_cast<uint8_t *>(weights) + t.offset;
   }
   run->pending.reset(new std::atomic<uint32_t>[count]);
   return run;
@@ -211,12 +218,17 @@ void Executor::runNode(Run &run, uint32_t node) const {
   uint32_t i = node - first;
   void **args = run.args.data() + argStart[i];
   uint64_t start = run.timings ? nowNs() : 0;
-  if (n.kind == DLC_NODE_CPU_FN) {
+  if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
+    // A GPU kernel's entry is host code that launches it (src/cuda).
     image.kernels[n.kernel](args);
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint64_t bytes = plan.tensor(argTensor[argStart[i] + 1]).bytes;
-    if (bytes && args[0] != args[1])
-      std::memmove(args[1], args[0], bytes);
+    if (bytes && args[0] != args[1]) {
+      if (memory)
+        memory->copy(args[1], args[0], bytes);
+      else
+        std::memmove(args[1], args[0], bytes);
+    }
   }
   if (run.timings)
     run.timings[i] = NodeTiming{start, nowNs(), ThreadPool::currentWorker()};

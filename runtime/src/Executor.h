@@ -12,6 +12,20 @@
 
 namespace dlc::rt {
 
+/// Where an executor's arena and weights live and how COPY nodes move bytes,
+/// when that is not host memory (the CUDA runtime, src/cuda). Must outlive
+/// the executor; its functions may be called from any run's thread.
+class MemorySpace {
+public:
+  virtual ~MemorySpace() = default;
+  /// `bytes` > 0; NULL when out of memory.
+  virtual void *allocate(uint64_t bytes) = 0;
+  virtual void release(void *memory) = 0;
+  /// The plan's weights section in this space.
+  virtual const uint8_t *weights() const = 0;
+  virtual void copy(void *dst, const void *src, uint64_t bytes) = 0;
+};
+
 /// When and where one node ran (steady clock, nanoseconds).
 struct NodeTiming {
   uint64_t startNs = 0, endNs = 0;
@@ -31,7 +45,9 @@ public:
   /// `plan` must have passed validate() and `image` must outlive the
   /// executor. `numThreads` >= 1 counts the caller. Throws std::bad_alloc /
   /// std::system_error (worker threads) on failure.
-  Executor(const dlc_model_image &image, const PlanView &plan, uint32_t entry, unsigned numThreads);
+  /// `memory` NULL: host memory; else see MemorySpace.
+  Executor(const dlc_model_image &image, const PlanView &plan, uint32_t entry, unsigned numThreads,
+           MemorySpace *memory = nullptr);
   ~Executor();
   Executor(const Executor &) = delete;
   Executor &operator=(const Executor &) = delete;
@@ -58,6 +74,7 @@ private:
 
   const dlc_model_image &image;
   PlanView plan;
+  MemorySpace *memory;
   uint32_t first, count;
   uint64_t arenaSize; // rounded up to the alignment, at least one alignment unit
 

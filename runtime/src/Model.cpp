@@ -63,7 +63,14 @@ dlc_status createModel(const dlc_model_image *image, const dlc_model_options *op
   for (uint32_t i = 0; i < entry.num_outputs; ++i)
     model->outputs.push_back(describe(plan, plan.index(uint64_t(entry.outputs) + i)));
   unsigned threads = resolveThreads(options ? options->num_threads : 0);
-  model->executor = std::make_unique<Executor>(*image, plan, kEntry, threads);
+  if (plan.usesCuda(kEntry)) {
+    std::string problem;
+    model->cuda = CudaModel::create(plan, problem);
+    if (!model->cuda)
+      return fail(error, DLC_UNSUPPORTED, "cannot run this CUDA model: " + problem);
+    threads = 1; // GPU nodes only launch work; the driver orders it
+  }
+  model->executor = std::make_unique<Executor>(*image, plan, kEntry, threads, model->cuda.get());
   *out = model.release();
   return ok(error);
 }
@@ -81,7 +88,11 @@ dlc_status runModel(dlc_model *m, const dlc_tensor_view *inputs, size_t numInput
   if (dlc_status s = checkOutputsDoNotOverlap(m->inputs, inputData, m->outputs, outputData, error))
     return s;
   std::vector<NodeTiming> timings(tracePath ? m->executor->numNodes() : 0);
-  if (!m->executor->run(inputData.data(), outputData.data(), tracePath ? timings.data() : nullptr))
+  if (m->cuda) {
+    if (dlc_status s = m->cuda->run(*m->executor, m->inputs, inputData, m->outputs, outputData,
+                                    tracePath ? timings.data() : nullptr, error))
+      return s;
+  } else if (!m->executor->run(inputData.data(), outputData.data(), tracePath ? timings.data() : nullptr))
     return fail(error, DLC_OUT_OF_MEMORY,
                 "cannot allocate the " + std::to_string(m->plan.header().arena_bytes) +
                     "-byte arena");

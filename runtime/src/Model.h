@@ -4,6 +4,7 @@
 
 #include "Executor.h"
 #include "PlanView.h"
+#include "cuda/CudaModel.h"
 #include "dlc/runtime.h"
 
 #include <memory>
@@ -14,6 +15,7 @@
 struct dlc_model {
   dlc::rt::PlanView plan;
   std::vector<dlc_tensor_info> inputs, outputs; // pointers into the plan blob
+  std::unique_ptr<dlc::rt::CudaModel> cuda;     // CUDA plans only; outlives executor
   std::unique_ptr<dlc::rt::Executor> executor;
 
   explicit dlc_model(dlc::rt::PlanView plan) : plan(plan) {}

@@ -170,6 +170,7 @@ std::string PlanView::validateNode(uint32_t id, uint32_t numKernels) const {
   }
   switch (n.kind) {
   case DLC_NODE_CPU_FN:
+  case DLC_NODE_GPU_KERNEL: // its kernel is the host function that launches it
     if (n.kernel >= numKernels)
       return what + ": kernel " + str(n.kernel) + " is not in the kernel table (" +
              str(numKernels) + " kernels)";
@@ -182,7 +183,6 @@ std::string PlanView::validateNode(uint32_t id, uint32_t numKernels) const {
       return what + ": copy between tensors of different sizes";
     break;
   }
-  case DLC_NODE_GPU_KERNEL:
   case DLC_NODE_LIBRARY_CALL:
     break; // well-formed; whether this build can run them is unsupported()'s call
   default:
@@ -253,8 +253,18 @@ std::string PlanView::validateEntry(uint32_t id) const {
   return "";
 }
 
+bool PlanView::usesCuda(uint32_t entryId) const {
+  const dlc_plan_entry &e = entry(entryId);
+  for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n)
+    if (node(n).device == kCudaDevice)
+      return true;
+  return false;
+}
+
 std::string PlanView::unsupported(uint32_t entryId) const {
   const dlc_plan_entry &e = entry(entryId);
+  if (usesCuda(entryId))
+    return unsupportedOnCuda(entryId);
   for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n) {
     const dlc_plan_node &nd = node(n);
     if (nd.kind == DLC_NODE_GPU_KERNEL)
@@ -269,6 +279,23 @@ std::string PlanView::unsupported(uint32_t entryId) const {
       if (t.device != 0)
         return describeNode(n) + ": tensor '" + string(t.name) + "' on device " + str(t.device) +
                " is not supported by this runtime build (CPU only)";
+    }
+  }
+  return "";
+}
+
+std::string PlanView::unsupportedOnCuda(uint32_t entryId) const {
+  const dlc_plan_entry &e = entry(entryId);
+  for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n) {
+    const dlc_plan_node &nd = node(n);
+    if (nd.device != kCudaDevice || (nd.kind != DLC_NODE_GPU_KERNEL && nd.kind != DLC_NODE_COPY))
+      return describeNode(n) + ": a CUDA plan may hold only GPU kernels and copies on device " +
+             str(kCudaDevice) + " (mixed CPU/CUDA plans are not supported yet)";
+    for (uint32_t a = 0; a < nd.num_inputs + nd.num_outputs; ++a) {
+      const dlc_plan_tensor &t = tensor(index(uint64_t(nd.args) + a));
+      if (t.device != kCudaDevice)
+        return describeNode(n) + ": tensor '" + string(t.name) + "' is on device " +
+               str(t.device) + ", not on the plan's CUDA device " + str(kCudaDevice);
     }
   }
   return "";

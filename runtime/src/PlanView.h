@@ -24,6 +24,12 @@ public:
   /// (GPU nodes, library calls, tensors on other devices).
   std::string unsupported(uint32_t entry) const;
 
+  /// The plan device index of the (one) CUDA device a plan may use.
+  static constexpr uint32_t kCudaDevice = 1;
+  /// After validate(): whether entry `entry` runs on CUDA (src/cuda); such a
+  /// plan runs every node there (unsupported() checks that).
+  bool usesCuda(uint32_t entry) const;
+
   const dlc_plan_header &header() const { return *reinterpret_cast<const dlc_plan_header *>(blob); }
   const dlc_plan_tensor &tensor(uint32_t i) const { return table<dlc_plan_tensor>(header().tensors_offset)[i]; }
   const dlc_plan_node &node(uint32_t i) const { return table<dlc_plan_node>(header().nodes_offset)[i]; }
@@ -45,6 +51,7 @@ private:
   std::string validateTensor(uint32_t id) const;
   std::string validateNode(uint32_t id, uint32_t numKernels) const;
   std::string validateEntry(uint32_t id) const;
+  std::string unsupportedOnCuda(uint32_t entry) const;
   bool validString(uint64_t offset) const;
 
   const uint8_t *blob;

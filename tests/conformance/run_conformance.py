@@ -308,8 +308,10 @@ def head(text, lines=8):
     return "\n".join(parts)
 
 
-def run_case(case, dlc, workdir, timeout, max_opset):
-    """Returns (status, stage, detail); status is pass, fail or skip."""
+def run_case(case, dlc, workdir, timeout, max_opset, dlc_flags=(), compile_only=False):
+    """Returns (status, stage, detail); status is pass, fail or skip. With
+    compile_only, a compiled case passes and its runs are listed in
+    DIR/CASE/run.txt for --run-compiled (e.g. on a GPU machine)."""
     reason = skip_reason(case)
     if reason:
         return "skip", "", reason
@@ -323,7 +325,7 @@ def run_case(case, dlc, workdir, timeout, max_opset):
     for u, (model_path, data_dirs) in enumerate(units):
         exe = os.path.join(directory, "m" if u == 0 else "m_%d" % u)
         try:
-            compiled = subprocess.run([dlc, model_path, "-o", exe], capture_output=True,
+            compiled = subprocess.run([dlc, *dlc_flags, model_path, "-o", exe], capture_output=True,
                                       text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return "fail", "compile", "timed out after %ds" % timeout
@@ -336,6 +338,12 @@ def run_case(case, dlc, workdir, timeout, max_opset):
             return "fail", "compile", "exit %d: %s" % (compiled.returncode, head(detail))
         if not os.path.exists(exe):
             return "fail", "compile", "dlc exited 0 but wrote no %s" % exe
+        if compile_only:
+            with open(os.path.join(directory, "run.txt"), "a") as listing:
+                for data_dir in data_dirs:
+                    listing.write("%s\t%s\t%r\t%r\n" % (os.path.relpath(exe, workdir),
+                                  os.path.relpath(data_dir, workdir), rtol, atol))
+            continue
         for data_dir in data_dirs:
             cmd = [exe, "--data", data_dir, "--check", "--rtol", repr(rtol), "--atol", repr(atol)]
             try:
@@ -352,6 +360,40 @@ def run_case(case, dlc, workdir, timeout, max_opset):
                 return "fail", "check", head("\n".join(lines) or ran.stdout)
             return "fail", "run", "exit %d: %s" % (ran.returncode, head(ran.stderr + ran.stdout))
     return "pass", "", ""
+
+
+def run_compiled(workdir, timeout, jobs, verbose):
+    """Runs what --compile-only left in workdir; prints failures and a summary
+    line like the normal mode. Exits 0 only when every run passes."""
+    runs = []
+    for name in sorted(os.listdir(workdir)):
+        listing = os.path.join(workdir, name, "run.txt")
+        if os.path.exists(listing):
+            with open(listing) as f:
+                runs += [(name, line.rstrip("\n").split("\t")) for line in f if line.strip()]
+
+    def one(item):
+        name, (exe, data, rtol, atol) = item
+        cmd = [os.path.join(workdir, exe), "--data", os.path.join(workdir, data), "--check",
+               "--rtol", rtol, "--atol", atol]
+        try:
+            ran = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return name, False, "timed out"
+        return name, ran.returncode == 0, head(ran.stderr + ran.stdout)
+
+    failed = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for name, ok, detail in pool.map(one, runs):
+            if not ok:
+                failed.setdefault(name, detail)
+            elif verbose:
+                print("PASS  %s" % name)
+    for name, detail in sorted(failed.items()):
+        print("FAIL  %s: %s" % (name, detail.replace("\n", " | ")[:300]))
+    cases = {name for name, _ in runs}
+    print("%d passed, %d failed" % (len(cases) - len(failed), len(failed)))
+    return 0 if not failed else 1
 
 
 def check_rewrite(case, workdir, max_opset):
@@ -402,6 +444,13 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--dlc", help="path of the dlc compiler")
+    parser.add_argument("--target", default="cpu", help="dlc --target (cpu or cuda)")
+    parser.add_argument("--dlc-flag", action="append", default=[], metavar="FLAG",
+                        help="extra dlc flag, repeatable (e.g. --dlc-flag=--cuda-arch=sm_80)")
+    parser.add_argument("--compile-only", action="store_true",
+                        help="compile into --keep DIR without running (for --run-compiled elsewhere)")
+    parser.add_argument("--run-compiled", metavar="DIR",
+                        help="run the cases a --compile-only run left in DIR; needs no onnx/dlc")
     parser.add_argument("--ops", help="comma-separated ONNX ops (default: tests/conformance/ops.txt)")
     parser.add_argument("--filter", help="regex searched in test names")
     parser.add_argument("--jobs", type=int, default=2, help="tests run in parallel (default 2)")
@@ -418,6 +467,10 @@ def main():
     parser.add_argument("--write-expected", metavar="FILE",
                         help="write the unexpected failures as expected-failure lines to FILE")
     args = parser.parse_args()
+    if args.run_compiled:
+        return run_compiled(args.run_compiled, args.timeout, args.jobs, args.verbose)
+    if args.compile_only and not args.keep:
+        parser.error("--compile-only needs --keep DIR")
     if not (args.dlc or args.list or args.check_rewrite):
         parser.error("--dlc is required (or --list / --check-rewrite)")
 
@@ -452,7 +505,9 @@ def main():
             except Exception as e:
                 error = "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else "")
             return ("fail", "rewrite", error) if error else ("pass", "", ""), time.time() - t0
-        return run_case(case, dlc, workdir, args.timeout, args.max_opset), time.time() - t0
+        flags = ["--target=" + args.target] + args.dlc_flag
+        return run_case(case, dlc, workdir, args.timeout, args.max_opset, flags,
+                        args.compile_only), time.time() - t0
 
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

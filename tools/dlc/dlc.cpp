@@ -1,6 +1,6 @@
 //===- dlc.cpp - the dlc compiler driver ----------------------------------===//
 //
-//   dlc [--target=cpu] [--emit=exe|lib|obj|mlir|linalg|llvm|dot]
+//   dlc [--target=cpu|cuda] [--cuda-arch=sm_NN] [--emit=exe|lib|obj|mlir|linalg|llvm|ptx|dot]
 //       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
 //
 // Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
@@ -31,7 +31,8 @@ static cl::opt<dlc::EmitKind> emit(
                clEnumValN(dlc::EmitKind::Mlir, "mlir", "dlc dialect after simplification"),
                clEnumValN(dlc::EmitKind::Linalg, "linalg", "kernels lowered to linalg"),
                clEnumValN(dlc::EmitKind::Llvm, "llvm", "optimized LLVM IR"),
-               clEnumValN(dlc::EmitKind::Dot, "dot", "Graphviz graph")),
+               clEnumValN(dlc::EmitKind::Dot, "dot", "Graphviz graph"),
+               clEnumValN(dlc::EmitKind::Ptx, "ptx", "PTX of the GPU kernels (--target=cuda)")),
     cl::cat(dlcCategory));
 static cl::list<std::string> shapes("shape", cl::desc("fix an input's shape: NAME=d0,d1,..."),
                                     cl::value_desc("NAME=dims"), cl::cat(dlcCategory));
@@ -46,6 +47,12 @@ static cl::opt<OptLevel> optLevel(cl::desc("optimization level"), cl::init(OptLe
 // rewrites `--stats` to it so the CLI of DESIGN.md holds.
 static cl::opt<bool> stats("dlc-stats", cl::desc("print node/kernel counts and arena bytes"),
                            cl::cat(dlcCategory));
+static cl::opt<std::string> cudaArch("cuda-arch",
+                                     cl::desc("GPU architecture for --target=cuda (default: sm_90)"),
+                                     cl::init("sm_90"), cl::cat(dlcCategory));
+static cl::opt<std::string> cudaEmbed(
+    "cuda-embed", cl::desc("GPU code in the artefact: auto (cubin if ptxas is found, else ptx), cubin, ptx"),
+    cl::init("auto"), cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 
@@ -79,7 +86,7 @@ int main(int argc, char **argv) {
   std::string parseErrors;
   raw_string_ostream errs(parseErrors);
   if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(), "dlc: ONNX model compiler\n", &errs)) {
-    llvm::errs() << parseErrors << "usage: dlc [--target=cpu] [--emit=KIND] [--shape N=d,..] "
+    llvm::errs() << parseErrors << "usage: dlc [--target=cpu|cuda] [--emit=KIND] [--shape N=d,..] "
                                    "[-O0..3] [--stats] MODEL.onnx -o OUT (see --help)\n";
     return 2;
   }
@@ -91,6 +98,12 @@ int main(int argc, char **argv) {
   options.optLevel = static_cast<unsigned>(optLevel.getValue());
   options.stats = stats;
   options.cpu = cpu;
+  options.cudaArch = cudaArch;
+  if (cudaEmbed != "auto" && cudaEmbed != "cubin" && cudaEmbed != "ptx") {
+    llvm::errs() << "error: --cuda-embed expects auto, cubin or ptx, got '" << cudaEmbed << "'\n";
+    return 2;
+  }
+  options.cudaFormat = cudaEmbed == "cubin" ? "bin" : cudaEmbed == "ptx" ? "isa" : "";
   for (const std::string &text : shapes) {
     std::string name;
     std::vector<int64_t> dims;
@@ -103,6 +116,14 @@ int main(int argc, char **argv) {
   }
   if (options.target != "cpu" && options.target != "cuda") {
     llvm::errs() << "error: unknown --target '" << options.target << "' (cpu or cuda)\n";
+    return 2;
+  }
+  if (options.emit == dlc::EmitKind::Ptx && options.target != "cuda") {
+    llvm::errs() << "error: --emit=ptx needs --target=cuda\n";
+    return 2;
+  }
+  if (!StringRef(options.cudaArch).starts_with("sm_")) {
+    llvm::errs() << "error: --cuda-arch expects sm_NN, got '" << options.cudaArch << "'\n";
     return 2;
   }
   return dlc::compileModel(options);

@@ -38,7 +38,8 @@ typedef enum dlc_status {
   DLC_OUT_OF_MEMORY = 3,
   DLC_IO_ERROR = 4,         /* a file could not be read or written */
   DLC_UNSUPPORTED = 5,      /* e.g. a GPU node in this CPU-only runtime build */
-  DLC_INTERNAL = 6          /* a bug in libdlcrt */
+  DLC_INTERNAL = 6,         /* a bug in libdlcrt */
+  DLC_DEVICE_ERROR = 7      /* a GPU call failed (the message names it) */
 } dlc_status;
 
 typedef struct dlc_model dlc_model;

@@ -185,24 +185,39 @@ TEST(RuntimeTest, HugeArenaIsOutOfMemoryNotACrash) {
   }
 }
 
-TEST(RuntimeTest, GpuNodesAreUnsupportedInThisBuild) {
+/// Creating a model of x -> one GPU kernel node on `device` -> y (x and y
+/// on the CPU) fails with DLC_UNSUPPORTED; returns the message.
+static std::string unsupportedGpuNode(uint32_t device, const char *name, const char *op) {
   dlc::PlanBuilder b("gpu");
   uint32_t x = b.addInput("x", DLC_DTYPE_FLOAT32, {kN});
   uint32_t y = b.addOutput("y", DLC_DTYPE_FLOAT32, {kN});
   dlc::PlanNode n;
   n.kind = DLC_NODE_GPU_KERNEL;
+  n.device = device;
   n.inputs = {x};
   n.outputs = {y};
-  n.name = "conv1";
-  n.op = "dlc.conv";
+  n.name = name;
+  n.op = op;
   b.addNode(n);
   b.setNumKernels(3);
   Image image(b.build());
   dlc_model *model = nullptr;
   ErrorHolder e;
   EXPECT_EQ(dlc_model_create(&image.image, nullptr, &model, e.out()), DLC_UNSUPPORTED);
-  EXPECT_EQ(e.message(),
+  return e.message();
+}
+
+TEST(RuntimeTest, GpuNodesAreUnsupportedInThisBuild) {
+  EXPECT_EQ(unsupportedGpuNode(0, "conv1", "dlc.conv"),
             "node 0 'conv1' (dlc.conv): GPU kernels are not supported by this runtime build");
+}
+
+TEST(RuntimeTest, CudaPlansMustKeepEveryTensorOnTheDevice) {
+  // Mixed plans are refused before any driver is loaded: holds with or
+  // without a GPU.
+  EXPECT_EQ(unsupportedGpuNode(1, "relu1", "dlc.relu"),
+            "node 0 'relu1' (dlc.relu): tensor 'x' is on device 0, not on the plan's CUDA "
+            "device 1");
 }
 
 TEST(RuntimeTest, CopyNodesAndInputsAsOutputs) {
