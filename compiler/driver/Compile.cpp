@@ -55,6 +55,23 @@ private:
   ScopedDiagnosticHandler handler;
 };
 
+/// Kernels writing their result over one of their operands: an arena output
+/// at an arena input's offset (lifetimes of a node's inputs and outputs
+/// overlap, so only in-place planning gives them the same offset).
+size_t countInPlaceKernels(const dlc::GraphPlan &plan) {
+  size_t count = 0;
+  for (const dlc::PlanNode &node : plan.nodes) {
+    auto inArena = [&](uint32_t id) { return plan.tensors[id].storage == DLC_STORAGE_ARENA; };
+    bool inPlace = llvm::any_of(node.outputs, [&](uint32_t out) {
+      return inArena(out) && llvm::any_of(node.inputs, [&](uint32_t in) {
+               return inArena(in) && plan.tensors[in].offset == plan.tensors[out].offset;
+             });
+    });
+    count += inPlace;
+  }
+  return count;
+}
+
 struct Stats {
   size_t onnxNodes = 0;
   std::map<std::string, size_t> kernelsByOp;
@@ -137,7 +154,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   if (failed(runStages(Stage::Fuse, Stage::Outline)))
     return 1;
   graph = findGraph(*module);
-  FailureOr<GraphPlan> plan = extractPlan(graph);
+  FailureOr<GraphPlan> plan = extractPlan(graph, /*inPlace=*/options.optLevel > 0);
   if (failed(plan))
     return 1;
   for (const PlanNode &node : plan->nodes)
@@ -176,8 +193,8 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
       out << (first ? "" : ", ") << op << " " << count;
       first = false;
     }
-    out << "), arena bytes: " << plan->arenaBytes
-                 << ", weight bytes: " << plan->weights.size() << "\n";
+    out << "), arena bytes: " << plan->arenaBytes << ", weight bytes: " << plan->weights.size()
+        << ", in-place kernels: " << countInPlaceKernels(*plan) << "\n";
   }
 
   bool ok = false;

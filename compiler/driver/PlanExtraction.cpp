@@ -3,7 +3,9 @@
 #include "compiler/Passes.h"
 #include "dlc/runtime.h"
 #include "ir/Ops.h"
+#include "ir/Traits.h"
 
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -70,6 +72,35 @@ static FailureOr<std::vector<uint8_t>> elementBytes(ElementsAttr value, uint64_t
   return bytes;
 }
 
+/// The operands a kernel may overwrite with its single result.
+///
+/// Only kernels made of broadcasting-elementwise dlc ops qualify, and only
+/// operands with exactly the result's type: every op reads such an operand at
+/// the index it writes (same shape, so no broadcast and no permutation). The
+/// lowering turns the kernel into linalg.generic ops that run one after
+/// another, the last one writing the result; each element of the operand is
+/// read, at the latest, by the iteration that writes the same element of the
+/// result, so writing in place never clobbers a value still to be read.
+static SmallVector<unsigned> inPlaceOperands(func::FuncOp kernel) {
+  if (!kernel || kernel.isExternal() || kernel.getNumResults() != 1)
+    return {};
+  for (Operation &op : kernel.getBody().front().without_terminator())
+    if (!op.hasTrait<dlc::OpTrait::BroadcastElementwise>())
+      return {};
+  auto resultType = llvm::cast<ShapedType>(kernel.getResultTypes().front());
+  SmallVector<unsigned> operands;
+  for (BlockArgument arg : kernel.getArguments()) {
+    bool readAtResultIndex = !arg.use_empty() && llvm::all_of(arg.getUsers(), [&](Operation *user) {
+      return llvm::isa<func::ReturnOp>(user) ||
+             llvm::cast<ShapedType>(user->getResult(0).getType()).getShape() ==
+                 resultType.getShape();
+    });
+    if (arg.getType() == resultType && readAtResultIndex)
+      operands.push_back(arg.getArgNumber());
+  }
+  return operands;
+}
+
 namespace {
 /// Liveness of one tensor in node indices: [def, lastUse].
 struct Lifetime {
@@ -78,7 +109,7 @@ struct Lifetime {
 
 class PlanExtractor {
 public:
-  explicit PlanExtractor(func::FuncOp graph) : graph(graph) {}
+  PlanExtractor(func::FuncOp graph, bool inPlace) : graph(graph), inPlace(inPlace) {}
 
   FailureOr<dlc::GraphPlan> run() {
     plan.modelName = graph.getName().str();
@@ -166,6 +197,11 @@ private:
     int64_t index = plan.nodes.size();
     for (Value operand : call.getOperands())
       node.inputs.push_back(use(operand, index));
+    if (inPlace) {
+      auto kernel = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
+      for (unsigned operand : inPlaceOperands(kernel))
+        overwrites[index].push_back(node.inputs[operand]);
+    }
     for (auto [i, result] : llvm::enumerate(call.getResults())) {
       std::string name = node.name.empty() ? "t" : node.name;
       uint32_t id = addTensor(result, name + ":" + std::to_string(i));
@@ -227,6 +263,11 @@ private:
       dlc::PlanTensor &tensor = plan.tensors[id];
       if (tensor.storage != DLC_STORAGE_ARENA)
         continue;
+      if (std::optional<uint32_t> source = inPlaceSource(id)) {
+        tensor.offset = plan.tensors[*source].offset;
+        placed.push_back(id);
+        continue;
+      }
       SmallVector<uint32_t> live;
       for (uint32_t other : placed)
         if (overlaps(lifetimes[id], lifetimes[other]))
@@ -248,6 +289,24 @@ private:
     }
   }
 
+  /// The operand whose memory the arena tensor `id` takes over: one its
+  /// producer may overwrite that is in the arena, as large, already placed
+  /// and read by no later node.
+  std::optional<uint32_t> inPlaceSource(uint32_t id) const {
+    if (producer[id] < 0)
+      return std::nullopt;
+    auto it = overwrites.find(producer[id]);
+    if (it == overwrites.end())
+      return std::nullopt;
+    for (uint32_t source : it->second) {
+      const dlc::PlanTensor &s = plan.tensors[source];
+      if (s.storage == DLC_STORAGE_ARENA && s.bytes == plan.tensors[id].bytes && s.bytes != 0 &&
+          lifetimes[source].lastUse == producer[id] && llvm::is_contained(placed, source))
+        return source;
+    }
+    return std::nullopt;
+  }
+
   /// Data dependencies plus write-after-read ordering for reused memory.
   void addDependencies() {
     SmallVector<SmallVector<int64_t>> readers(plan.tensors.size());
@@ -263,6 +322,10 @@ private:
         const dlc::PlanTensor &t = plan.tensors[out];
         if (t.storage != DLC_STORAGE_ARENA || t.bytes == 0)
           continue;
+        // Overwriting an operand in place: its other readers go first.
+        if (std::optional<uint32_t> source = inPlaceSource(out))
+          for (int64_t r : readers[*source])
+            deps.insert(r);
         for (uint32_t other : placed) {
           const dlc::PlanTensor &o = plan.tensors[other];
           if (other == out || o.bytes == 0 || lifetimes[other].lastUse >= (int64_t)index ||
@@ -281,6 +344,9 @@ private:
   }
 
   func::FuncOp graph;
+  bool inPlace;
+  /// Node index -> the input tensors its kernel may overwrite.
+  llvm::DenseMap<int64_t, SmallVector<uint32_t, 2>> overwrites;
   dlc::GraphPlan plan;
   llvm::DenseMap<Value, uint32_t> ids;
   std::vector<Lifetime> lifetimes;
@@ -289,6 +355,6 @@ private:
 };
 } // namespace
 
-FailureOr<dlc::GraphPlan> dlc::extractPlan(func::FuncOp graph) {
-  return PlanExtractor(graph).run();
+FailureOr<dlc::GraphPlan> dlc::extractPlan(func::FuncOp graph, bool inPlace) {
+  return PlanExtractor(graph, inPlace).run();
 }

@@ -13,7 +13,10 @@ namespace dlc {
 /// tensor liveness (first-fit, reuse across disjoint lifetimes) and every node
 /// depends on the producers of its inputs and on the readers of any tensor
 /// whose memory it overwrites, so nodes may run in parallel.
-mlir::FailureOr<GraphPlan> extractPlan(mlir::func::FuncOp graph);
+///
+/// With `inPlace`, an elementwise kernel writes its result over an operand of
+/// the same type that no later node reads (see inPlaceOperand in the .cpp).
+mlir::FailureOr<GraphPlan> extractPlan(mlir::func::FuncOp graph, bool inPlace = false);
 
 } // namespace dlc
 

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 using namespace mlir;
 
 namespace {
@@ -23,7 +26,7 @@ protected:
   }
 
   /// Parses a graph, outlines it and extracts the plan.
-  dlc::GraphPlan plan(const char *source) {
+  dlc::GraphPlan plan(const char *source, bool inPlace = false) {
     module = parseSourceString<ModuleOp>(source, &ctx);
     EXPECT_TRUE(module);
     PassManager pm(&ctx);
@@ -33,7 +36,7 @@ protected:
     for (auto f : module->getOps<func::FuncOp>())
       if (f->hasAttr(dlc::kGraphAttr))
         graph = f;
-    auto result = dlc::extractPlan(graph);
+    auto result = dlc::extractPlan(graph, inPlace);
     EXPECT_TRUE(succeeded(result));
     return *result;
   }
@@ -41,6 +44,18 @@ protected:
   MLIRContext ctx;
   OwningOpRef<ModuleOp> module;
 };
+
+// Lifetimes from the node lists: [producer, last reader].
+std::vector<std::pair<int, int>> lifetimes(const dlc::GraphPlan &p) {
+  std::vector<std::pair<int, int>> life(p.tensors.size(), {-1, -1});
+  for (size_t n = 0; n < p.nodes.size(); ++n) {
+    for (uint32_t t : p.nodes[n].outputs)
+      life[t] = {int(n), int(n)};
+    for (uint32_t t : p.nodes[n].inputs)
+      life[t].second = std::max(life[t].second, int(n));
+  }
+  return life;
+}
 
 // A chain of 6 relus over 4 KiB tensors: each value dies after the next node,
 // so memory is reused (the arena holds two tensors, not five).
@@ -90,14 +105,7 @@ func.func @main_graph(%x: tensor<256xf32>) -> (tensor<256xf32>, tensor<256xf32>)
 
 TEST_F(PlanExtractionTest, LiveTensorsDoNotOverlap) {
   dlc::GraphPlan p = plan(kDiamond);
-  // Lifetimes from the node lists: [producer, last reader].
-  std::vector<std::pair<int, int>> life(p.tensors.size(), {-1, -1});
-  for (size_t n = 0; n < p.nodes.size(); ++n) {
-    for (uint32_t t : p.nodes[n].outputs)
-      life[t] = {int(n), int(n)};
-    for (uint32_t t : p.nodes[n].inputs)
-      life[t].second = std::max(life[t].second, int(n));
-  }
+  auto life = lifetimes(p);
   for (size_t a = 0; a < p.tensors.size(); ++a)
     for (size_t b = a + 1; b < p.tensors.size(); ++b) {
       const auto &ta = p.tensors[a], &tb = p.tensors[b];
@@ -140,6 +148,66 @@ TEST_F(PlanExtractionTest, SerializedBlobHasValidHeader) {
   EXPECT_EQ(header.num_tensors, p.tensors.size());
   EXPECT_EQ(header.weights_offset % DLC_ARENA_ALIGNMENT, 0u);
   EXPECT_EQ(header.weights_offset + header.weights_bytes, blob.size());
+}
+
+TEST_F(PlanExtractionTest, InPlaceChainNeedsOneBuffer) {
+  dlc::GraphPlan p = plan(kChain, /*inPlace=*/true);
+  // relu 0 reads the graph input; relus 1..4 overwrite their operand; relu 5
+  // writes the output binding. One 4 KiB arena tensor instead of two.
+  EXPECT_EQ(p.arenaBytes, 4096u);
+  for (size_t n = 1; n < 5; ++n)
+    EXPECT_EQ(p.tensors[p.nodes[n].outputs[0]].offset, p.tensors[p.nodes[n].inputs[0]].offset);
+}
+
+TEST_F(PlanExtractionTest, InPlaceOnlyOverDeadOperandsAfterTheirReaders) {
+  dlc::GraphPlan p = plan(kDiamond, /*inPlace=*/true);
+  auto life = lifetimes(p);
+  size_t inPlace = 0;
+  for (size_t a = 0; a < p.tensors.size(); ++a)
+    for (size_t b = a + 1; b < p.tensors.size(); ++b) {
+      const auto &ta = p.tensors[a], &tb = p.tensors[b];
+      if (ta.storage != DLC_STORAGE_ARENA || tb.storage != DLC_STORAGE_ARENA)
+        continue;
+      bool memoryOverlaps = ta.offset < tb.offset + tb.bytes && tb.offset < ta.offset + ta.bytes;
+      bool liveTogether = life[a].first <= life[b].second && life[b].first <= life[a].second;
+      if (!memoryOverlaps || !liveTogether)
+        continue;
+      // The only allowed sharing: b's producer overwrites a, its last use,
+      // after every other reader of a.
+      int n = life[b].first;
+      ASSERT_EQ(life[a].second, n) << ta.name << " is read after " << tb.name << " is written";
+      ASSERT_EQ(ta.offset, tb.offset);
+      const auto &deps = p.nodes[n].deps;
+      for (size_t r = 0; r < p.nodes.size(); ++r)
+        if (int(r) != n && std::count(p.nodes[r].inputs.begin(), p.nodes[r].inputs.end(), a))
+          EXPECT_TRUE(std::count(deps.begin(), deps.end(), r)) << "node " << n << " must wait for " << r;
+      ++inPlace;
+    }
+  // add overwrites neg's result (exp's is read again by sub); mul overwrites
+  // add's; sub writes the output binding.
+  EXPECT_EQ(inPlace, 2u);
+}
+
+// relu overwrites exp's result, its last use; neg reads that result too but
+// relu does not otherwise depend on it: the in-place write must wait.
+constexpr const char *kSharedOperand = R"mlir(
+func.func @main_graph(%x: tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>) attributes {dlc.graph} {
+  %a = dlc.exp %x : (tensor<64xf32>) -> tensor<64xf32>
+  %b = dlc.neg %a : (tensor<64xf32>) -> tensor<64xf32>
+  %s = dlc.relu %a : (tensor<64xf32>) -> tensor<64xf32>
+  %t = dlc.sqrt %s : (tensor<64xf32>) -> tensor<64xf32>
+  return %b, %t : tensor<64xf32>, tensor<64xf32>
+}
+)mlir";
+
+TEST_F(PlanExtractionTest, InPlaceWriteWaitsForOtherReaders) {
+  dlc::GraphPlan p = plan(kSharedOperand, /*inPlace=*/true);
+  ASSERT_EQ(p.nodes.size(), 4u);
+  const dlc::PlanNode &relu = p.nodes[2];
+  EXPECT_EQ(p.tensors[relu.outputs[0]].offset, p.tensors[relu.inputs[0]].offset);
+  EXPECT_EQ(relu.deps, (std::vector<uint32_t>{0, 1}));
+  // Without in-place planning relu only waits for its producer.
+  EXPECT_EQ(plan(kSharedOperand).nodes[2].deps, (std::vector<uint32_t>{0}));
 }
 
 } // namespace
