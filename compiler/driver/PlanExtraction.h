@@ -15,7 +15,8 @@ namespace dlc {
 /// whose memory it overwrites, so nodes may run in parallel.
 ///
 /// With `inPlace`, an elementwise kernel writes its result over an operand of
-/// the same type that no later node reads (see inPlaceOperand in the .cpp).
+/// the same type that no later node reads (see inPlaceOperands in the .cpp),
+/// unless that makes the arena larger than planning without it.
 mlir::FailureOr<GraphPlan> extractPlan(mlir::func::FuncOp graph, bool inPlace = false);
 
 } // namespace dlc
