@@ -4,19 +4,23 @@
 # instrumented, and so is the libdlcrt.a that `dlc` links into compiled
 # models (the generated kernels are not: they are LLVM output, not C++).
 #   scripts/test-sanitizers.sh            # the whole suite
-#   scripts/test-sanitizers.sh --subset   # what .ci/run affords: gtests, lit,
-#                                         # robustness, cli_errors, models
+#   scripts/test-sanitizers.sh --subset   # all but conformance, graph_examples
+#                                         # and cuda_checks (the slowest)
+#   scripts/test-sanitizers.sh --runtime  # libdlcrt and its gtests only, no
+#                                         # compiler (what .ci/run affords)
 #   BUILD_DIR=build-asan JOBS=2 scripts/test-sanitizers.sh [-- CTEST_ARGS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build-asan}"
 subset=0
+cmake_args=()
 ctest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --subset) subset=1 ;;
+    --runtime) cmake_args+=(-DDLC_BUILD_COMPILER=OFF); BUILD_DIR="${BUILD_DIR%-asan}-asan-runtime" ;;
     --) shift; ctest_args+=("$@"); break ;;
-    *) echo "usage: $0 [--subset] [-- CTEST_ARGS...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--subset|--runtime] [-- CTEST_ARGS...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -24,7 +28,8 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
 
 start=$(date +%s)
-cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DDLC_SANITIZE=address,undefined
+cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DDLC_SANITIZE=address,undefined \
+  "${cmake_args[@]}"
 cmake --build "$BUILD_DIR" -j "${JOBS:-2}"
 built=$(date +%s)
 
