@@ -42,7 +42,7 @@ for target in "${TARGETS[@]}"; do
     tail -40 "$FUZZ_DIR/$target.log"
     status=1
   else
-    grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' "$FUZZ_DIR/$target.log" | tail -3
+    grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' "$FUZZ_DIR/$target.log" | tail -3 || true
   fi
 done
 exit $status
