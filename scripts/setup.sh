@@ -18,6 +18,7 @@ PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libprotobuf-dev protobuf-compiler libonnx-dev
   libgtest-dev libdnnl-dev
+  clang libclang-rt-14-dev   # libFuzzer + sanitizer runtimes for scripts/fuzz.sh
   python3 python3-pip
 )
 missing=()

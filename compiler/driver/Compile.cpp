@@ -161,6 +161,11 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     ++stats.kernelsByOp[node.op];
   if (cuda)
     placePlanOnCuda(*plan);
+  if (options.emit == EmitKind::Plan) {
+    std::vector<uint8_t> blob = serializePlan(*plan);
+    StringRef bytes(reinterpret_cast<const char *>(blob.data()), blob.size());
+    return writeFileAtomically(options.outputPath, bytes, error) ? 0 : fail(error);
+  }
   graph.erase();
 
   if (failed(runStages(Stage::LowerToLinalg, Stage::LowerToLinalg)))

@@ -66,6 +66,9 @@ static bool runCompilerDriver(ArrayRef<std::string> args, std::string &error) {
   SmallVector<StringRef> argv{driver};
   for (const std::string &a : args)
     argv.push_back(a);
+#ifdef DLC_RUNTIME_LINK_FLAGS
+  argv.push_back(DLC_RUNTIME_LINK_FLAGS); // libdlcrt.a of a sanitizer build
+#endif
   std::string message;
   int rc = sys::ExecuteAndWait(driver, argv, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {
@@ -84,6 +87,12 @@ static bool writeScratchFile(const std::string &path, StringRef bytes, std::stri
     return false;
   }
   os << bytes;
+  os.close();
+  if (os.has_error()) {
+    error = "cannot write '" + path + "': " + os.error().message();
+    os.clear_error();
+    return false;
+  }
   return true;
 }
 
@@ -128,13 +137,19 @@ bool dlc::linkSharedLibrary(const std::string &object, const GraphPlan &plan,
 
   SmallString<256> headerPath(sys::path::parent_path(outputPath));
   sys::path::append(headerPath, stem + ".h");
-  PendingOutput output(outputPath);
+  // Both files go to temporaries first; the header is renamed into place
+  // only after the library, and a failure leaves neither.
+  PendingOutput output(outputPath), header(headerPath);
   if (!runCompilerDriver({"-shared", "-fPIC", "-O2", "-x", "c", apiPath, "-x", "none",
                           "-I" + runtimeIncludeDir(), "-o", output.tempPath(), objectPath,
                           runtime, "-Wl,-Bsymbolic", "-lpthread", "-lm", "-ldl"},
-                         error))
+                         error) ||
+      !writeScratchFile(header.tempPath(), generateApiHeader(plan, stem), error) ||
+      !output.commit(error))
     return false;
-  if (!writeFileAtomically(headerPath, generateApiHeader(plan, stem), error))
+  if (!header.commit(error)) {
+    sys::fs::remove(outputPath);
     return false;
-  return output.commit(error);
+  }
+  return true;
 }

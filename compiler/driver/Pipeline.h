@@ -11,7 +11,7 @@
 namespace dlc {
 
 /// What `dlc` writes (--emit=).
-enum class EmitKind { Exe, Lib, Obj, Mlir, Linalg, Llvm, Dot, Ptx };
+enum class EmitKind { Exe, Lib, Obj, Mlir, Linalg, Llvm, Dot, Ptx, Plan };
 
 struct CompileOptions {
   std::string inputPath;

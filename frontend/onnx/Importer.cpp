@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/onnx/Importer.h"
 #include "frontend/onnx/GraphImporter.h"
+#include "frontend/onnx/ShapeComputation.h"
 #include "frontend/onnx/TensorConversion.h"
 #include "ir/Dialect.h"
 
@@ -48,6 +49,7 @@ public:
 private:
   bool checkOpsets();
   bool checkSupportedOps();
+  bool checkValueNames();
   bool collectInputs(SmallVectorImpl<const ValueInfo *> &inputs, SmallVectorImpl<Type> &types);
   void importNodes(Block *body);
   LogicalResult importNode();
@@ -60,6 +62,8 @@ private:
   ErrorReporter &errors;
   GraphImporter imp;
   llvm::StringMap<std::string> opTypeOfNode;
+  /// Node output name -> the node producing it.
+  llvm::StringMap<std::string> producerOfOutput;
 };
 
 bool ModelImporter::checkOpsets() {
@@ -88,6 +92,34 @@ bool ModelImporter::checkSupportedOps() {
       ok = false;
     }
   }
+  return ok;
+}
+
+/// Every value name has one producer (ONNX graphs are SSA): a node output
+/// may not reuse a graph input, an initializer or another node's output.
+/// Records each node output's producer for the cycle diagnostic.
+bool ModelImporter::checkValueNames() {
+  llvm::StringMap<std::string> producer;
+  for (const TensorData &init : model.initializers)
+    producer[init.name] = "an initializer";
+  for (const ValueInfo &info : model.inputs)
+    producer.try_emplace(info.name, "a graph input");
+  bool ok = true;
+  for (const Node &node : model.nodes)
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      const std::string &name = node.outputs[i];
+      if (name.empty())
+        continue;
+      auto [it, inserted] = producer.try_emplace(name, "the output of node '" + node.name + "'");
+      if (!inserted) {
+        errors.nodeError(node.name, node.opType,
+                         "output " + Twine(i) + " ('" + name + "') is already " + it->second +
+                             " (value names must be unique)");
+        ok = false;
+        continue;
+      }
+      producerOfOutput[name] = node.name;
+    }
   return ok;
 }
 
@@ -148,6 +180,17 @@ bool ModelImporter::collectInputs(SmallVectorImpl<const ValueInfo *> &inputs,
       ok = false;
       continue;
     } else {
+      bool negative = false;
+      for (size_t d = 0; d < info.dims.size(); ++d)
+        if (info.dims[d].hasValue && info.dims[d].value < 0) {
+          errors.modelError(input + " has negative dim " + Twine(info.dims[d].value) +
+                            " (dim " + Twine(d) + ")");
+          negative = true;
+        }
+      if (negative) {
+        ok = false;
+        continue;
+      }
       int64_t firstDynamic = -1;
       for (size_t d = 0; d < info.dims.size(); ++d) {
         shape.push_back(info.dims[d].value);
@@ -167,6 +210,12 @@ bool ModelImporter::collectInputs(SmallVectorImpl<const ValueInfo *> &inputs,
         ok = false;
         continue;
       }
+    }
+    if (std::string tooLarge = checkTensorSize(shape, elementType.getIntOrFloatBitWidth());
+        !tooLarge.empty()) {
+      errors.modelError(input + " " + tooLarge);
+      ok = false;
+      continue;
     }
     inputs.push_back(&info);
     types.push_back(RankedTensorType::get(shape, elementType));
@@ -221,8 +270,14 @@ void ModelImporter::importNodes(Block *body) {
         continue;
       auto it = imp.values.find(name);
       if (it == imp.values.end()) {
-        (void)imp.fail("input " + Twine(i) + " ('" + name +
-                 "') is not a graph input, an initializer or an output of an earlier node");
+        auto later = producerOfOutput.find(name);
+        if (later != producerOfOutput.end())
+          (void)imp.fail("input " + Twine(i) + " ('" + name + "') is produced by a later node '" +
+                         later->second +
+                         "' (the graph has a cycle or its nodes are not in topological order)");
+        else
+          (void)imp.fail("input " + Twine(i) + " ('" + name +
+                         "') is not a graph input, an initializer or an output of any node");
         skip = true;
       } else if (it->second.poisoned) {
         skip = true; // the producer already reported its error
@@ -233,9 +288,16 @@ void ModelImporter::importNodes(Block *body) {
     if (ok) {
       // Verify what this node created, so errors name it.
       auto it = last ? std::next(last->getIterator()) : body->begin();
-      for (; it != body->end(); ++it)
+      for (; ok && it != body->end(); ++it) {
         if (failed(mlir::verify(&*it, /*verifyRecursively=*/false)))
           ok = false;
+        for (Type type : it->getResultTypes())
+          if (auto tensor = llvm::dyn_cast<RankedTensorType>(type); ok && tensor)
+            if (std::string tooLarge = checkTensorSize(
+                    tensor.getShape(), tensor.getElementType().getIntOrFloatBitWidth());
+                !tooLarge.empty())
+              ok = succeeded(imp.fail("the result " + tooLarge));
+      }
     }
     for (size_t i = 0; ok && i < node.outputs.size(); ++i)
       if (imp.outputUsed(i) && !imp.values.count(node.outputs[i]))
@@ -324,7 +386,7 @@ void ModelImporter::reportDiagnostic(Diagnostic &diag) {
 }
 
 OwningOpRef<ModuleOp> ModelImporter::run() {
-  if (!checkOpsets() || !checkSupportedOps())
+  if (!checkOpsets() || !checkSupportedOps() || !checkValueNames())
     return nullptr;
   SmallVector<const ValueInfo *> inputs;
   SmallVector<Type> inputTypes;
@@ -401,14 +463,15 @@ std::string onnxNodeName(Location loc) {
   return "";
 }
 
-OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &ctx, StringRef path,
-                                      const ImportOptions &opts, llvm::raw_ostream &errs) {
+/// Reports the reader's errors, or imports the model it read.
+static OwningOpRef<ModuleOp> importRead(MLIRContext &ctx, bool readOk,
+                                        const onnx_import::Model &model,
+                                        const std::vector<onnx_import::ReadError> &readErrors,
+                                        const ImportOptions &opts,
+                                        onnx_import::ErrorReporter &errors) {
   ctx.getOrLoadDialect<dlc::DlcDialect>();
   ctx.getOrLoadDialect<func::FuncDialect>();
-  onnx_import::ErrorReporter errors(path, errs);
-  onnx_import::Model model;
-  std::vector<onnx_import::ReadError> readErrors;
-  if (!onnx_import::readOnnxModel(path.str(), model, readErrors)) {
+  if (!readOk) {
     for (const auto &e : readErrors) {
       if (e.node.empty())
         errors.modelError(e.message);
@@ -421,6 +484,25 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &ctx, StringRef path,
   }
   onnx_import::ModelImporter importer(ctx, model, opts, errors);
   return importer.run();
+}
+
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &ctx, StringRef path,
+                                      const ImportOptions &opts, llvm::raw_ostream &errs) {
+  onnx_import::ErrorReporter errors(path, errs);
+  onnx_import::Model model;
+  std::vector<onnx_import::ReadError> readErrors;
+  bool ok = onnx_import::readOnnxModel(path.str(), model, readErrors);
+  return importRead(ctx, ok, model, readErrors, opts, errors);
+}
+
+OwningOpRef<ModuleOp> importOnnxModelBytes(MLIRContext &ctx, StringRef bytes, StringRef name,
+                                           StringRef externalDataDir, const ImportOptions &opts,
+                                           llvm::raw_ostream &errs) {
+  onnx_import::ErrorReporter errors(name, errs);
+  onnx_import::Model model;
+  std::vector<onnx_import::ReadError> readErrors;
+  bool ok = onnx_import::parseOnnxModel(bytes.str(), externalDataDir.str(), model, readErrors);
+  return importRead(ctx, ok, model, readErrors, opts, errors);
 }
 
 } // namespace dlc

@@ -31,6 +31,15 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(mlir::MLIRContext &ctx, llvm::
                                                   const ImportOptions &opts,
                                                   llvm::raw_ostream &errs);
 
+/// The same for a serialized ModelProto in memory (fuzzing, embedding):
+/// `name` stands for the file in messages, external data is read from
+/// `externalDataDir`.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxModelBytes(mlir::MLIRContext &ctx,
+                                                       llvm::StringRef bytes, llvm::StringRef name,
+                                                       llvm::StringRef externalDataDir,
+                                                       const ImportOptions &opts,
+                                                       llvm::raw_ostream &errs);
+
 /// The ONNX node name an imported op's location carries (the first NameLoc,
 /// looking inside fused locations of merged ops); "" when there is none.
 std::string onnxNodeName(mlir::Location loc);

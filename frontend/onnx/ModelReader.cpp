@@ -12,6 +12,7 @@
 #include <climits>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -82,8 +83,9 @@ static ValueInfo convertValueInfo(const onnx::ValueInfoProto &proto) {
     info.hasShape = tensor.has_shape();
     for (const auto &dim : tensor.shape().dim()) {
       Dim d;
-      if (dim.has_dim_value() && dim.dim_value() >= 0)
-        d.value = dim.dim_value();
+      d.hasValue = dim.has_dim_value();
+      if (d.hasValue)
+        d.value = dim.dim_value(); // negative values are reported by their users
       else if (dim.has_dim_param())
         d.param = dim.dim_param();
       info.dims.push_back(d);
@@ -126,6 +128,15 @@ bool readOnnxModel(const std::string &path, Model &model, std::vector<ReadError>
   std::ostringstream buffer;
   buffer << file.rdbuf();
   std::string bytes = buffer.str();
+  return parseOnnxModel(std::move(bytes), directoryOf(path), model, errors);
+}
+
+bool parseOnnxModel(std::string bytes, const std::string &modelDir, Model &model,
+                    std::vector<ReadError> &errors) {
+  auto modelError = [&](const std::string &message) {
+    errors.push_back({"", "", message});
+    return false;
+  };
   if (bytes.empty())
     return modelError("the model file is empty");
 
@@ -137,7 +148,8 @@ bool readOnnxModel(const std::string &path, Model &model, std::vector<ReadError>
     stream.SetTotalBytesLimit(INT_MAX);
     if (bytes.size() > (size_t)INT_MAX || !proto.ParseFromCodedStream(&stream) ||
         !stream.ConsumedEntireMessage())
-      return modelError("not a valid ONNX model (protobuf parsing failed)");
+      return modelError("not a valid ONNX model (protobuf parsing failed: the data is truncated "
+                        "or corrupt, or messages are nested more than 100 deep)");
   }
   std::string().swap(bytes);
   if (!proto.has_graph())
@@ -150,11 +162,16 @@ bool readOnnxModel(const std::string &path, Model &model, std::vector<ReadError>
       model.opset = opset.version();
   }
 
-  std::string modelDir = directoryOf(path);
   onnx::GraphProto &graph = *proto.mutable_graph();
   bool ok = true;
 
+  std::set<std::string> initializerNames;
   for (auto &init : *graph.mutable_initializer()) {
+    if (!initializerNames.insert(init.name()).second) {
+      errors.push_back({"", "", "initializer '" + init.name() + "' is defined twice"});
+      ok = false;
+      continue;
+    }
     TensorData tensor;
     std::string error;
     if (!decodeTensor(init, modelDir, tensor, error)) {
@@ -179,7 +196,14 @@ bool readOnnxModel(const std::string &path, Model &model, std::vector<ReadError>
     node.domain = proto.domain() == "ai.onnx" ? "" : proto.domain();
     node.inputs.assign(proto.input().begin(), proto.input().end());
     node.outputs.assign(proto.output().begin(), proto.output().end());
+    std::set<std::string> attributeNames;
     for (auto &attrProto : *proto.mutable_attribute()) {
+      if (!attributeNames.insert(attrProto.name()).second) {
+        errors.push_back({node.name, node.opType, "attribute '" + attrProto.name() +
+                                                      "' is given twice"});
+        ok = false;
+        continue;
+      }
       Attribute attr;
       attr.name = attrProto.name();
       attr.kind = kindOf(attrProto);
@@ -201,8 +225,14 @@ bool readOnnxModel(const std::string &path, Model &model, std::vector<ReadError>
     model.nodes.push_back(std::move(node));
   }
 
-  for (const auto &input : graph.input())
+  std::set<std::string> inputNames;
+  for (const auto &input : graph.input()) {
+    if (!inputNames.insert(input.name()).second) {
+      errors.push_back({"", "", "graph input '" + input.name() + "' is listed twice"});
+      ok = false;
+    }
     model.inputs.push_back(convertValueInfo(input));
+  }
   for (const auto &output : graph.output())
     model.outputs.push_back(convertValueInfo(output));
   if (model.outputs.empty()) {

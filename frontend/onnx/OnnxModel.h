@@ -84,9 +84,11 @@ struct Node {
   }
 };
 
-/// One dim of a declared shape: a value (>= 0), a symbolic name, or unknown.
+/// One dim of a declared shape: a value, a symbolic name, or unknown
+/// (value -1, hasValue false). A value < 0 with hasValue set is malformed.
 struct Dim {
   int64_t value = -1;
+  bool hasValue = false;
   std::string param;
 };
 
@@ -117,6 +119,10 @@ struct ReadError {
 /// its folder). Returns false, with `errors` filled, if the file is missing,
 /// malformed or has bad tensors.
 bool readOnnxModel(const std::string &path, Model &model, std::vector<ReadError> &errors);
+/// The same for a serialized ModelProto in memory; external data is read
+/// relative to `modelDir`.
+bool parseOnnxModel(std::string bytes, const std::string &modelDir, Model &model,
+                    std::vector<ReadError> &errors);
 
 } // namespace dlc::onnx_import
 

@@ -12,8 +12,17 @@ namespace dlc::onnx_import {
 int64_t numElements(ArrayRef<int64_t> dims) {
   int64_t n = 1;
   for (int64_t d : dims)
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n))
+      return INT64_MAX;
   return n;
+}
+
+std::string checkTensorSize(ArrayRef<int64_t> dims, unsigned elementBits) {
+  int64_t bytes = std::max<int64_t>(1, elementBits / 8);
+  for (int64_t d : dims)
+    if (d > 0 && (__builtin_mul_overflow(bytes, d, &bytes) || bytes > kMaxTensorBytes))
+      return "is too large: " + formatShape(dims) + " needs more than 2^47 bytes";
+  return "";
 }
 
 std::string formatShape(ArrayRef<int64_t> dims) {

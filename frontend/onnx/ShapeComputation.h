@@ -40,8 +40,17 @@ mlir::FailureOr<SliceParams> sliceParams(GraphImporter &imp, llvm::ArrayRef<int6
 /// opset 13, input after; num_outputs from opset 18; else equal parts).
 mlir::FailureOr<Shape> splitSizes(GraphImporter &imp, llvm::ArrayRef<int64_t> in, int64_t axis);
 
-/// Product of dims (shapes are validated, so no overflow check here).
+/// Product of dims; INT64_MAX when it overflows (shapes from a model can
+/// be anything, and a saturated count still fails every size limit).
 int64_t numElements(llvm::ArrayRef<int64_t> dims);
+
+/// The largest tensor dlc compiles: 128 TiB, the x86-64 user address space.
+/// Bigger shapes cannot be allocated anywhere, and their byte counts would
+/// overflow the int64 arithmetic of later stages.
+constexpr int64_t kMaxTensorBytes = int64_t(1) << 47;
+/// "" if a tensor of `dims` with `elementBits`-bit elements fits
+/// kMaxTensorBytes, else why not ("has 2^60 elements of 4 bytes ...").
+std::string checkTensorSize(llvm::ArrayRef<int64_t> dims, unsigned elementBits);
 std::string formatShape(llvm::ArrayRef<int64_t> dims);
 
 } // namespace dlc::onnx_import

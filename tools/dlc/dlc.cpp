@@ -1,6 +1,6 @@
 //===- dlc.cpp - the dlc compiler driver ----------------------------------===//
 //
-//   dlc [--target=cpu|cuda] [--cuda-arch=sm_NN] [--emit=exe|lib|obj|mlir|linalg|llvm|ptx|dot]
+//   dlc [--target=cpu|cuda] [--cuda-arch=sm_NN] [--emit=exe|lib|obj|mlir|linalg|llvm|ptx|dot|plan]
 //       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
 //
 // Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
@@ -32,7 +32,8 @@ static cl::opt<dlc::EmitKind> emit(
                clEnumValN(dlc::EmitKind::Linalg, "linalg", "kernels lowered to linalg"),
                clEnumValN(dlc::EmitKind::Llvm, "llvm", "optimized LLVM IR"),
                clEnumValN(dlc::EmitKind::Dot, "dot", "Graphviz graph"),
-               clEnumValN(dlc::EmitKind::Ptx, "ptx", "PTX of the GPU kernels (--target=cuda)")),
+               clEnumValN(dlc::EmitKind::Ptx, "ptx", "PTX of the GPU kernels (--target=cuda)"),
+               clEnumValN(dlc::EmitKind::Plan, "plan", "the runtime plan blob (dlc/plan.h)")),
     cl::cat(dlcCategory));
 static cl::list<std::string> shapes("shape", cl::desc("fix an input's shape: NAME=d0,d1,..."),
                                     cl::value_desc("NAME=dims"), cl::cat(dlcCategory));
@@ -116,6 +117,12 @@ int main(int argc, char **argv) {
   }
   if (options.target != "cpu" && options.target != "cuda") {
     llvm::errs() << "error: unknown --target '" << options.target << "' (cpu or cuda)\n";
+    return 2;
+  }
+  if (options.outputPath == "-" &&
+      (options.emit == dlc::EmitKind::Exe || options.emit == dlc::EmitKind::Lib)) {
+    llvm::errs() << "error: -o - (standard output) is for --emit=obj|mlir|linalg|llvm|ptx|dot; "
+                    "executables and libraries need a file name\n";
     return 2;
   }
   if (options.emit == dlc::EmitKind::Ptx && options.target != "cuda") {

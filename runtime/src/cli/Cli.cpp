@@ -146,6 +146,8 @@ int run(const dlc_model_image *image, const CliOptions &o) {
     dlc_tensor_info info;
     if (dlc_model_output_info(model.get(), i, &info, &error) != DLC_OK)
       return fail(error);
+    if (std::string tooLarge = checkAllocatable(info, "output"); !tooLarge.empty())
+      return fail(tooLarge);
     outputs.push_back(allocateTensor(info));
   }
   std::vector<dlc_tensor_view> inputViews = viewsOf(inputs), outputViews = viewsOf(outputs);

@@ -4,6 +4,7 @@
 #include "../Half.h"
 
 #include <cstring>
+#include <unistd.h>
 
 using dlc::rt::HostTensor;
 
@@ -14,6 +15,19 @@ HostTensor dlc::rt::allocateTensor(const dlc_tensor_info &info) {
   t.shape.assign(info.shape, info.shape + info.rank);
   t.data.assign(info.bytes, 0);
   return t;
+}
+
+std::string dlc::rt::checkAllocatable(const dlc_tensor_info &info, const char *side) {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return "";
+  uint64_t memory = uint64_t(pages) * uint64_t(pageSize);
+  if (info.bytes <= memory)
+    return "";
+  return std::string(side) + " '" + info.name + "' " +
+         typeText(info.dtype, info.rank, info.shape) +
+         " needs " + std::to_string(info.bytes) + " bytes, more than this machine's memory (" +
+         std::to_string(memory) + " bytes): out of memory";
 }
 
 void dlc::rt::fillRandom(HostTensor &t, std::mt19937_64 &rng) {
@@ -64,6 +78,10 @@ bool dlc::rt::loadInputs(const dlc_model *model, const CliOptions &o,
     dlc_tensor_info info;
     if (dlc_model_input_info(model, i, &info, nullptr) != DLC_OK) {
       error = "cannot describe input " + std::to_string(i);
+      return false;
+    }
+    if (std::string problem = checkAllocatable(info, "input"); !problem.empty()) {
+      error = problem;
       return false;
     }
     HostTensor t = allocateTensor(info);

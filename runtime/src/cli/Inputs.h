@@ -15,6 +15,12 @@ namespace dlc::rt {
 /// A zero-filled tensor with the name, dtype and shape of `info`.
 HostTensor allocateTensor(const dlc_tensor_info &info);
 
+/// "" if a host buffer for `info` can be allocated, else an error naming
+/// the tensor (`side` is "input" or "output"): more bytes than the machine's
+/// physical memory is refused up front, since the allocation would either
+/// fail or, with overcommit, be killed later while being filled.
+std::string checkAllocatable(const dlc_tensor_info &info, const char *side);
+
 /// Fills `t` with values from `rng`: floats uniform in [-1, 1), integers
 /// uniform in [0, 4), bools 0/1.
 void fillRandom(HostTensor &t, std::mt19937_64 &rng);

@@ -71,7 +71,10 @@ Loaded load() {
 }
 
 const Loaded &loaded() {
-  static const Loaded instance = load(); // thread-safe initialization
+  // Never destroyed: the model's own global destructor (MLIR's gpu module
+  // unload, mgpuModuleUnload) runs after function-local statics are gone
+  // and still asks for the driver (ASan: heap-use-after-free at exit).
+  static const Loaded &instance = *new Loaded(load()); // thread-safe initialization
   return instance;
 }
 

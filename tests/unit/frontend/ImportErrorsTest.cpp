@@ -191,7 +191,7 @@ TEST(ImportErrors, DeclaredOutputShapeMismatch) {
 TEST(ImportErrors, UndefinedInputName) {
   auto r = importText(model(13, node("Add", {"x", "nothere"}, {"y"}, "add") + io({2})));
   EXPECT_ERROR(r, "node 'add' (Add): input 1 ('nothere') is not a graph input, an initializer "
-                  "or an output of an earlier node");
+                  "or an output of any node");
 }
 
 TEST(ImportErrors, ShapeOperandValidation) {
@@ -266,6 +266,53 @@ TEST(ImportErrors, ExternalData) {
                "runs past the end");
   EXPECT_ERROR(write(externalModel("sub/w.bin", "external_data { key: \"offset\" value: \"64\" }")),
                "is past the end");
+}
+
+TEST(ImportErrors, ValueNamesAreUnique) {
+  auto twice = importText(model(13, node("Relu", {"x"}, {"y"}, "r1") + node("Neg", {"x"}, {"y"}, "n1") +
+                                        io({2})));
+  EXPECT_ERROR(twice, "node 'n1' (Neg): output 0 ('y') is already the output of node 'r1'");
+  auto shadow = importText(model(13, node("Relu", {"x"}, {"x"}, "r1") + io({2})));
+  EXPECT_ERROR(shadow, "node 'r1' (Relu): output 0 ('x') is already a graph input");
+  auto init = importText(model(13, node("Add", {"x", "w"}, {"y"}, "add") +
+                                       floatInit("w", {2}, {1, 2}) + floatInit("w", {2}, {3, 4}) +
+                                       io({2})));
+  EXPECT_ERROR(init, "m.onnx: initializer 'w' is defined twice");
+  auto input = importText(model(13, node("Relu", {"x"}, {"y"}, "r") + "input " +
+                                        tensorInfo("x", F32, {2}) + "\n" + io({2})));
+  EXPECT_ERROR(input, "m.onnx: graph input 'x' is listed twice");
+}
+
+TEST(ImportErrors, CycleNamesTheLaterProducer) {
+  auto r = importText(model(13, node("Relu", {"b"}, {"a"}, "first") +
+                                    node("Relu", {"a"}, {"b"}, "second") + "input " +
+                                    tensorInfo("x", F32, {2}) + "\noutput " + outputInfo("b") +
+                                    "\n"));
+  EXPECT_ERROR(r, "node 'first' (Relu): input 0 ('b') is produced by a later node 'second' (the "
+                  "graph has a cycle or its nodes are not in topological order)");
+}
+
+TEST(ImportErrors, AttributeGivenTwice) {
+  auto r = importText(model(13, node("Concat", {"x", "x"}, {"y"}, "cc",
+                                     attrInt("axis", 0) + attrInt("axis", 1)) +
+                                    io({2})));
+  EXPECT_ERROR(r, "node 'cc' (Concat): attribute 'axis' is given twice");
+}
+
+TEST(ImportErrors, InputDimsNegativeOrTooLarge) {
+  // tensorInfo() writes negative dims as dim_param; this one is a dim_value.
+  std::string negative = "input { name: \"x\" type { tensor_type { elem_type: 1 shape { "
+                         "dim { dim_value: 2 } dim { dim_value: -5 } } } } }\noutput " +
+                         outputInfo("y") + "\n";
+  EXPECT_ERROR(importText(model(13, node("Relu", {"x"}, {"y"}, "r") + negative)),
+               "m.onnx: input 'x' has negative dim -5 (dim 1)");
+  EXPECT_ERROR(importText(model(13, node("Relu", {"x"}, {"y"}, "r") +
+                                        io({1LL << 31, 1LL << 31, 1LL << 31}))),
+               "m.onnx: input 'x' is too large");
+  auto expand = importText(model(13, node("Expand", {"x", "s"}, {"y"}, "ex") +
+                                         int64Init("s", {3}, {1 << 21, 1 << 21, 1 << 21}) +
+                                         io({1})));
+  EXPECT_ERROR(expand, "node 'ex' (Expand): shape [2097152,2097152,2097152] has too many elements");
 }
 
 } // namespace
