@@ -51,9 +51,10 @@ bool dlc::rt::writeChromeTrace(const std::string &path, const PlanView &plan,
     json += "{\"ph\":\"X\",\"name\":" + jsonString(plan.string(node.name)) +
             ",\"cat\":" + jsonString(plan.string(node.op));
     std::snprintf(buffer, sizeof buffer,
-                  ",\"pid\":1,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"node\":%" PRIu32 "}}",
+                  ",\"pid\":1,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"node\":%" PRIu32
+                  ",\"device\":%" PRIu32 "}}",
                   t.thread, double(t.startNs - origin) / 1e3, double(t.endNs - t.startNs) / 1e3,
-                  executor.firstNode() + i);
+                  executor.firstNode() + i, node.device);
     json += buffer;
     json += i + 1 < executor.numNodes() ? ",\n" : "\n";
   }

@@ -5,6 +5,7 @@
 
 #include "../Executor.h"
 #include "CudaDriver.h"
+#include "GraphPolicy.h"
 #include "dlc/runtime.h"
 
 #include <memory>
@@ -21,13 +22,15 @@ class CudaModel final : public MemorySpace {
 public:
   /// Loads the driver and uploads the weights. On failure returns NULL and
   /// sets `error` ("no CUDA device ...", or the failing call).
-  static std::unique_ptr<CudaModel> create(const PlanView &plan, std::string &error);
+  /// `graphs`: capture and replay CUDA graphs (dlc_model_options.cuda_graphs).
+  static std::unique_ptr<CudaModel> create(const PlanView &plan, bool graphs, std::string &error);
   ~CudaModel() override;
 
   void *allocate(uint64_t bytes) override;
   void release(void *memory) override;
   const uint8_t *weights() const override { return weightsOnDevice; }
-  void copy(void *dst, const void *src, uint64_t bytes) override;
+  void copy(void *dst, bool dstOnDevice, const void *src, bool srcOnDevice,
+            uint64_t bytes) override;
 
   /// Copies the inputs to the device, runs the executor (one thread), copies
   /// the outputs back. The views were checked by the caller.
@@ -35,15 +38,30 @@ public:
                  const std::vector<void *> &inputs, const std::vector<dlc_tensor_info> &outputInfo,
                  const std::vector<void *> &outputs, NodeTiming *timings, dlc_error **error);
 
+  /// A mixed CPU+CUDA plan (PlanView::isMixed): the executor reads and writes
+  /// the caller's host buffers itself and copy nodes move data to and from
+  /// the device, so nothing is staged and runs need no lock. Reports a CUDA
+  /// failure recorded during the run as DLC_DEVICE_ERROR. (The first-error
+  /// record is process-wide: concurrent failing runs may swap messages.)
+  dlc_status runMixed(Executor &executor, const std::vector<void *> &inputs,
+                      const std::vector<void *> &outputs, NodeTiming *timings, dlc_error **error);
+
 private:
   explicit CudaModel(const cuda::Driver &d) : d(d) {}
   bool stage(std::vector<void *> &buffers, const std::vector<dlc_tensor_info> &info);
   void releaseAll(std::vector<void *> &buffers);
+  /// Records the executor's launches on `stream` into `graph` (GraphPolicy).
+  /// False when capture failed; the error recorded meanwhile is dropped.
+  bool capture(Executor &executor, std::string &why);
+  void dropGraph();
 
   const cuda::Driver &d;
   uint8_t *weightsOnDevice = nullptr;
   std::mutex runMutex;
   std::vector<void *> deviceInputs, deviceOutputs; // guarded by runMutex; NULL for 0 bytes
+  cuda::GraphState graphState;                     // guarded by runMutex
+  cuda::CUstream stream = nullptr;                 // for graphs; created on first capture
+  cuda::CUgraphExec graph = nullptr;
 };
 
 } // namespace dlc::rt
