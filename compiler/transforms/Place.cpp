@@ -61,7 +61,7 @@ private:
       if (!device)
         return module.emitError("--devices: unknown device '")
                << name << "' (expected cpu or cuda:N)";
-      if (llvm::any_of(deviceList, [&](const dlc::Device &d) { return d.name() == name; }))
+      if (listed(*device))
         return module.emitError("--devices: device '") << name << "' is listed twice";
       deviceList.push_back(*device);
     }
@@ -73,7 +73,7 @@ private:
       if (!device)
         return module.emitError("--place ")
                << text << ": unknown device '" << deviceName << "' (expected cpu or cuda:N)";
-      if (!llvm::any_of(deviceList, [&](const dlc::Device &d) { return d.name() == device->name(); }))
+      if (!listed(*device))
         return module.emitError("--place ")
                << text << ": device '" << deviceName << "' is not in --devices";
       if (!manual.try_emplace(node, *device).second)
@@ -102,7 +102,7 @@ private:
           return d;
     for (Value operand : op->getOperands()) {
       auto it = where.find(operand);
-      if (it != where.end() && dlc::deviceSupports(it->second, op))
+      if (it != where.end() && listed(it->second) && dlc::deviceSupports(it->second, op))
         return it->second;
     }
     for (const dlc::Device &d : deviceList)
@@ -153,6 +153,10 @@ private:
     for (OpOperand &use : body.getTerminator()->getOpOperands())
       readOn(use, host);
     return success();
+  }
+
+  bool listed(const dlc::Device &device) const {
+    return llvm::any_of(deviceList, [&](const dlc::Device &d) { return d.name() == device.name(); });
   }
 
   std::vector<dlc::Device> deviceList;

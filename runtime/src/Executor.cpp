@@ -227,8 +227,10 @@ void Executor::runNode(Run &run, uint32_t node) const {
   uint32_t i = node - first;
   void **args = run.args.data() + argStart[i];
   uint64_t start = run.timings ? nowNs() : 0;
-  if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
+  if (n.kind == DLC_NODE_GPU_KERNEL && memory) {
     // A GPU kernel's entry is host code that launches it (src/cuda).
+    memory->runGpuNode(image.kernels[n.kernel], args);
+  } else if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
     image.kernels[n.kernel](args);
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint32_t slot = argStart[i];

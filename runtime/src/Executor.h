@@ -28,6 +28,9 @@ public:
   /// when the call returns; failures are recorded (cuda::recordError).
   virtual void copy(void *dst, bool dstOnDevice, const void *src, bool srcOnDevice,
                     uint64_t bytes) = 0;
+  /// Runs a GPU node's host launcher; its work is complete when this
+  /// returns (the executor's dependency counts order cross-device edges).
+  virtual void runGpuNode(dlc_cpu_fn launcher, void **args) { launcher(args); }
 };
 
 /// When and where one node ran (steady clock, nanoseconds).

@@ -68,7 +68,8 @@ dlc_status createModel(const dlc_model_image *image, const dlc_model_options *op
   unsigned threads = resolveThreads(options ? options->num_threads : 0);
   if (plan.usesCuda(kEntry)) {
     std::string problem;
-    model->cuda = CudaModel::create(plan, options && options->cuda_graphs == 1, problem);
+    model->cuda = CudaModel::create(plan, options && options->cuda_graphs == 1,
+                                    plan.isMixed(kEntry), problem);
     if (!model->cuda)
       return fail(error, DLC_UNSUPPORTED, "cannot run this CUDA model: " + problem);
     // All-CUDA plans: GPU nodes only launch work on one stream, one thread

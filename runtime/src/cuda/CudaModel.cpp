@@ -13,14 +13,15 @@ CUdeviceptr dptr(const void *p) { return CUdeviceptr(reinterpret_cast<uintptr_t>
 void *hptr(CUdeviceptr p) { return reinterpret_cast<void *>(uintptr_t(p)); }
 } // namespace
 
-std::unique_ptr<CudaModel> CudaModel::create(const PlanView &plan, bool graphs,
+std::unique_ptr<CudaModel> CudaModel::create(const PlanView &plan, bool graphs, bool mixed,
                                              std::string &error) {
   const Driver *d = driver(error);
   if (!d || !makeCurrent(error))
     return nullptr;
   std::unique_ptr<CudaModel> model(new CudaModel(*d));
   // A driver without the graph API runs every step directly.
-  model->graphState.enabled = graphs && d->hasGraphs;
+  model->graphState.enabled = graphs && d->hasGraphs && !mixed;
+  model->perThreadStreams = mixed && d->hasGraphs; // else the legacy default stream
   uint64_t bytes = plan.header().weights_bytes;
   if (bytes) {
     CUdeviceptr p = 0;
@@ -44,6 +45,8 @@ CudaModel::~CudaModel() {
   dropGraph();
   if (stream)
     d.cuStreamDestroy(stream);
+  for (auto &entry : streams)
+    d.cuStreamDestroy(entry.second);
   releaseAll(deviceInputs);
   releaseAll(deviceOutputs);
   release(weightsOnDevice);
@@ -112,8 +115,50 @@ void CudaModel::release(void *memory) {
     d.cuMemFree(dptr(memory)); // freeing cannot be reported anywhere useful
 }
 
+CUstream CudaModel::threadStream() {
+  if (!perThreadStreams)
+    return nullptr;
+  std::lock_guard<std::mutex> lock(streamsMutex);
+  CUstream &s = streams[std::this_thread::get_id()];
+  if (!s)
+    if (CUresult r = d.cuStreamCreate(&s, kStreamNonBlocking)) {
+      recordError("cuStreamCreate", r);
+      s = nullptr; // the node falls back to the legacy default stream
+    }
+  return s;
+}
+
+void CudaModel::synchronize(CUstream s, const char *what) {
+  if (CUresult r = d.cuStreamSynchronize(s))
+    recordError(describe(d, "cuStreamSynchronize", r) + " after " + what);
+}
+
+void CudaModel::runGpuNode(dlc_cpu_fn launcher, void **args) {
+  CUstream s = threadStream();
+  if (!s) {
+    launcher(args);
+    return;
+  }
+  setLaunchStream(s);
+  launcher(args);
+  setLaunchStream(nullptr);
+  synchronize(s, "a GPU node");
+}
+
 void CudaModel::copy(void *dst, bool dstOnDevice, const void *src, bool srcOnDevice,
                      uint64_t bytes) {
+  if (CUstream s = threadStream(); s && (dstOnDevice || srcOnDevice)) {
+    // Mixed plans: on this thread's stream, complete before returning (a
+    // synchronous pageable HtoD copy may return before its DMA finishes,
+    // which only the legacy stream's own kernels would wait for).
+    CUresult r = dstOnDevice && srcOnDevice ? d.cuMemcpyDtoDAsync(dptr(dst), dptr(src), bytes, s)
+                 : dstOnDevice            ? d.cuMemcpyHtoDAsync(dptr(dst), src, bytes, s)
+                                          : d.cuMemcpyDtoHAsync(dst, dptr(src), bytes, s);
+    if (r)
+      recordError("cuMemcpyAsync", r);
+    synchronize(s, "a copy");
+    return;
+  }
   if (CUstream s = launchStream(); s && dstOnDevice && srcOnDevice) {
     // Being captured (all-CUDA plans): stream-ordered like the kernels.
     if (CUresult r = d.cuMemcpyDtoDAsync(dptr(dst), dptr(src), bytes, s))

@@ -2,6 +2,7 @@
 // The names of --place must exist somewhere in the module: no split here.
 // RUN: dlc-opt %s --dlc-place="devices=cpu,cuda:0 place=relu1=cpu,mm2=cpu" | FileCheck %s --check-prefix=OVERRIDE
 // RUN: dlc-opt %s --split-input-file --dlc-place="devices=cpu" | FileCheck %s --check-prefix=CPU
+// RUN: dlc-opt %s --split-input-file --dlc-place="devices=cuda:0" | FileCheck %s --check-prefix=GPU
 
 // A matmul with 64*64*64 multiply-adds (>= min-gpu-work) goes to cuda:0, the
 // relu after it follows its operand; each graph input is copied to the
@@ -31,6 +32,12 @@
 // CPU: dlc.relu {{.*}}{dlc.device = "cpu"}
 // CPU-NOT: dlc.copy
 // CPU: return
+// Without cpu in --devices, small ops go to the GPU too; inputs and outputs
+// still cross the host boundary.
+// GPU-LABEL: func.func @split
+// GPU-COUNT-2: dlc.copy {{.*}} {device = "cuda:0"}
+// GPU: dlc.relu {{.*}}{dlc.device = "cuda:0"}
+// GPU: dlc.copy {{.*}} {device = "cpu"}
 func.func @split(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>) -> tensor<64x64xf32> attributes {dlc.graph} {
   %0 = dlc.matmul %x, %w : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("mm1")
   %1 = dlc.relu %0 : (tensor<64x64xf32>) -> tensor<64x64xf32> loc("relu1")
@@ -49,6 +56,11 @@ func.func @split(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>) -> tensor<64x64xf
 // CHECK: %[[T:.*]] = dlc.tanh %[[A]] {dlc.device = "cpu"}
 // CHECK-NOT: dlc.copy
 // CHECK: return %[[T]]
+// GPU-LABEL: func.func @small
+// GPU: %[[XD:.*]] = dlc.copy %{{.*}} {device = "cuda:0"}
+// GPU: dlc.add %[[XD]], %{{.*}} {dlc.device = "cuda:0"}
+// GPU: dlc.tanh {{.*}}{dlc.device = "cuda:0"}
+// GPU: dlc.copy {{.*}} {device = "cpu"}
 func.func @small(%x: tensor<4x8xf32>) -> tensor<4x8xf32> attributes {dlc.graph} {
   %c = dlc.constant dense<1.0> : tensor<8xf32>
   %0 = dlc.add %x, %c : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32> loc("add0")
