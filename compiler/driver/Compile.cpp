@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <set>
 
 using namespace mlir;
 
@@ -240,7 +241,23 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
       first = false;
     }
     out << "), arena bytes: " << plan->arenaBytes << ", weight bytes: " << plan->weights.size()
-        << ", in-place kernels: " << countInPlaceKernels(*plan) << "\n";
+        << ", in-place kernels: " << countInPlaceKernels(*plan);
+    if (!options.devices.empty()) {
+      // Plan device index 0 = cpu, 1 + N = cuda:N (compiler/targets/Devices.h).
+      std::map<uint32_t, size_t> nodes, copies;
+      for (const PlanNode &node : plan->nodes)
+        ++(node.kind == DLC_NODE_COPY ? copies : nodes)[node.device];
+      out << ", nodes per device:";
+      std::set<uint32_t> devices;
+      for (auto &[device, count] : nodes)
+        devices.insert(device);
+      for (auto &[device, count] : copies)
+        devices.insert(device);
+      for (uint32_t device : devices)
+        out << " " << (device ? "cuda:" + std::to_string(device - 1) : std::string("cpu")) << " "
+            << nodes[device] << " (+" << copies[device] << " copies)";
+    }
+    out << "\n";
   }
 
   bool ok = false;

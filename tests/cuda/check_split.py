@@ -17,6 +17,7 @@ Exits 0 when nothing failed.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,8 +103,11 @@ def main():
     cpu_exe, split_exe = os.path.join(work, "cpu"), os.path.join(work, "split")
     code, out = run([dlc, model, "-o", cpu_exe])
     check("compile CPU-only", code == 0, out)
-    code, out = run([dlc] + place + [model, "-o", split_exe])
+    code, out = run([dlc] + place + ["--stats", model, "-o", split_exe])
     check("compile split CPU+CUDA", code == 0, out)
+    per_device = re.search(r"nodes per device: cpu (\d+) \(\+(\d+) copies\) cuda:0 (\d+) \(\+(\d+) copies\)", out)
+    check("--stats: kernels and copies on both devices",
+          bool(per_device) and all(int(g) > 0 for g in per_device.groups()), out)
     if not failures:
         cpu_out = os.path.join(work, "cpu_out")
         code, out = run([cpu_exe, "--data", data, "--check", "--rtol", "1e-4", "--atol", "1e-5",
