@@ -256,7 +256,7 @@ std::string PlanView::validateEntry(uint32_t id) const {
 bool PlanView::usesCuda(uint32_t entryId) const {
   const dlc_plan_entry &e = entry(entryId);
   for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n)
-    if (node(n).device == kCudaDevice)
+    if (node(n).device != 0) // any CUDA device: unsupported() names the ones it cannot run
       return true;
   return false;
 }
@@ -353,7 +353,7 @@ std::string PlanView::unsupportedOnCuda(uint32_t entryId) const {
     const dlc_plan_node &nd = node(n);
     if (nd.device != kCudaDevice || (nd.kind != DLC_NODE_GPU_KERNEL && nd.kind != DLC_NODE_COPY))
       return describeNode(n) + ": a CUDA plan may hold only GPU kernels and copies on device " +
-             str(kCudaDevice) + " (mixed CPU/CUDA plans are not supported yet)";
+             str(kCudaDevice) + " (cuda:0, the one CUDA device this runtime runs)";
     for (uint32_t a = 0; a < nd.num_inputs + nd.num_outputs; ++a) {
       const dlc_plan_tensor &t = tensor(index(uint64_t(nd.args) + a));
       if (t.device != kCudaDevice)

@@ -26,7 +26,8 @@ public:
 
   /// The plan device index of the (one) CUDA device a plan may use.
   static constexpr uint32_t kCudaDevice = 1;
-  /// After validate(): whether entry `entry` runs nodes on CUDA (src/cuda).
+  /// After validate(): whether entry `entry` runs nodes on a CUDA device
+  /// (any device index > 0; src/cuda).
   bool usesCuda(uint32_t entry) const;
   /// After validate(): whether entry `entry` is a mixed CPU+CUDA plan (from
   /// `dlc --devices`): CPU nodes on device 0 with host tensors, GPU kernels on

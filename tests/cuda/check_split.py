@@ -12,7 +12,9 @@ Softmax(probs), with a small side branch x -> ReduceMean(side) -> Add(join).
     artefact) and, when a CUDA device is present, its outputs match the
     CPU-only executable's (rtol 1e-4, atol 1e-5) with 1 and 4 threads; both
     are checked against onnxruntime. Without a CUDA device the split run
-    must fail cleanly (exit 1, "no CUDA"), which is reported as a skip.
+    must fail cleanly (exit 1, "no CUDA"), which is reported as a skip;
+ 3. `--devices=cpu,cuda:1` compiles and the runtime refuses the second GPU
+    with a message naming it (exit 1), with or without a GPU.
 Exits 0 when nothing failed.
 """
 import argparse
@@ -126,6 +128,14 @@ def main():
                 err = float(np.max(np.abs(a - b)))
                 check("split --threads %s matches CPU-only (max abs err %.2e)" % (threads, err),
                       np.allclose(b, a, rtol=1e-4, atol=1e-5), "max abs err %g" % err)
+
+    # A second GPU: the compiler places on it, this runtime refuses it cleanly.
+    exe1 = os.path.join(work, "split_cuda1")
+    code, out = run([dlc, "--devices=cpu,cuda:1", model, "-o", exe1])
+    check("compile --devices=cpu,cuda:1", code == 0, out)
+    if code == 0:
+        code, out = run([exe1, "--data", data])
+        check("cuda:1 refused with a clear error", code == 1 and "device 2 (cuda:1) is not supported" in out, out)
 
     for s in skips:
         print("SKIP " + s)
