@@ -36,6 +36,10 @@ def Place : Pass<"dlc-place", "mlir::ModuleOp"> {
     3. else it stays on the device of its first operand that was placed
        (graph arguments are on the host), so small ops do not cause copies,
        falling back to the first device of the list that supports it.
+    With `pipeline`, rules 2 and 3 are replaced by a split of the graph in
+    op order into consecutive stages of about equal work (the work of rule
+    2, at least 1 per op), one per device in list order; an op its stage's
+    device cannot run falls back to rule 3.
     Then every operand whose producer ran on another device is read through a
     `dlc.copy` to the consumer's device (one per value and device), and
     every returned value not on the host is copied to "cpu".
@@ -46,7 +50,10 @@ def Place : Pass<"dlc-place", "mlir::ModuleOp"> {
                "devices to place on, in order of preference: cpu, cuda:0, cuda:1, ...">,
     ListOption<"overrides", "place", "std::string", "NODE=DEVICE: put ONNX node NODE on DEVICE">,
     Option<"minGpuWork", "min-gpu-work", "int64_t", "65536",
-           "smallest work (multiply-adds or elements) that goes to a CUDA device">
+           "smallest work (multiply-adds or elements) that goes to a CUDA device">,
+    Option<"pipeline", "pipeline", "bool", "false",
+           "instead of rules 2-3: cut the graph (in order) into one stage per device of "
+           "about equal work, stage k on the k-th device of `devices`">
   ];
 }
 

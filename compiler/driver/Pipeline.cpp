@@ -50,6 +50,7 @@ LogicalResult dlc::buildPipeline(OpPassManager &pm, const CompileOptions &option
       PlaceOptions place;
       place.devices.assign(options.devices.begin(), options.devices.end());
       place.overrides.assign(options.placements.begin(), options.placements.end());
+      place.pipeline = options.pipeline;
       pm.addPass(createPlace(place));
     }
     std::string text = stagePipeline(static_cast<Stage>(s), options);

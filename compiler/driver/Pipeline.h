@@ -34,6 +34,8 @@ struct CompileOptions {
   std::vector<std::string> devices;
   /// --place NODE=DEVICE overrides.
   std::vector<std::string> placements;
+  /// --pipeline: consecutive stages of equal work, one per device.
+  bool pipeline = false;
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds

@@ -9,6 +9,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace dlc {
 #define GEN_PASS_DEF_PLACE
 #include "compiler/Passes.h.inc"
@@ -83,7 +86,8 @@ private:
   }
 
   /// The device the rules give `op` (Passes.td), or an error on the op.
-  FailureOr<dlc::Device> choose(Operation *op, const DenseMap<Value, dlc::Device> &where) {
+  FailureOr<dlc::Device> choose(Operation *op, const DenseMap<Value, dlc::Device> &where,
+                                std::optional<unsigned> stage) {
     SmallVector<std::string> names;
     nodeNames(op->getLoc(), names);
     for (const std::string &name : names) {
@@ -96,7 +100,9 @@ private:
                                          << op->getName() << " cannot run on that device";
       return it->second;
     }
-    if (dlc::opWork(op) >= minGpuWork)
+    if (stage && dlc::deviceSupports(deviceList[*stage], op))
+      return deviceList[*stage];
+    if (!stage && dlc::opWork(op) >= minGpuWork)
       for (const dlc::Device &d : deviceList)
         if (d.cuda && dlc::deviceSupports(d, op))
           return d;
@@ -116,11 +122,17 @@ private:
     DenseMap<Value, dlc::Device> where; // device of each placed value
     for (BlockArgument arg : graph.getArguments())
       where[arg] = dlc::Device{}; // the caller's buffers are host memory
+    DenseMap<Operation *, unsigned> stageOf;
+    if (pipeline)
+      stageOf = pipelineStages(body);
     SmallVector<Operation *> placed;
     for (Operation &op : body) {
       if (!isPlaceable(&op))
         continue;
-      FailureOr<dlc::Device> device = choose(&op, where);
+      auto stage = stageOf.find(&op);
+      FailureOr<dlc::Device> device =
+          choose(&op, where,
+                 stage == stageOf.end() ? std::nullopt : std::optional<unsigned>(stage->second));
       if (failed(device))
         return failure();
       op.setAttr(dlc::kDeviceAttr, StringAttr::get(&getContext(), device->name()));
@@ -153,6 +165,28 @@ private:
     for (OpOperand &use : body.getTerminator()->getOpOperands())
       readOn(use, host);
     return success();
+  }
+
+  /// Pipeline split: op i goes to the stage that holds the middle of its
+  /// work on the axis of cumulative work, cut into equal parts per device.
+  DenseMap<Operation *, unsigned> pipelineStages(Block &body) const {
+    SmallVector<std::pair<Operation *, double>> work;
+    double total = 0;
+    for (Operation &op : body)
+      if (isPlaceable(&op)) {
+        double w = double(std::max<int64_t>(dlc::opWork(&op), 1));
+        work.push_back({&op, w});
+        total += w;
+      }
+    DenseMap<Operation *, unsigned> stages;
+    double before = 0;
+    unsigned count = deviceList.size();
+    for (auto [op, w] : work) {
+      unsigned stage = unsigned((before + w / 2) * count / total);
+      stages[op] = std::min(stage, count - 1);
+      before += w;
+    }
+    return stages;
   }
 
   bool listed(const dlc::Device &device) const {

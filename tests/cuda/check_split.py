@@ -13,7 +13,9 @@ Softmax(probs), with a small side branch x -> ReduceMean(side) -> Add(join).
     CPU-only executable's (rtol 1e-4, atol 1e-5) with 1 and 4 threads; both
     are checked against onnxruntime. Without a CUDA device the split run
     must fail cleanly (exit 1, "no CUDA"), which is reported as a skip;
- 3. `--devices=cpu,cuda:1` compiles and the runtime refuses the second GPU
+ 3. `--pipeline` (half the work per device) compiles with nodes on both
+    devices and, on a GPU machine, matches the CPU-only outputs;
+ 4. `--devices=cpu,cuda:1` compiles and the runtime refuses the second GPU
     with a message naming it (exit 1), with or without a GPU.
 Exits 0 when nothing failed.
 """
@@ -128,6 +130,23 @@ def main():
                 err = float(np.max(np.abs(a - b)))
                 check("split --threads %s matches CPU-only (max abs err %.2e)" % (threads, err),
                       np.allclose(b, a, rtol=1e-4, atol=1e-5), "max abs err %g" % err)
+
+    # Pipeline split: the first half of the work on the CPU, the rest on the
+    # GPU; same outputs as CPU-only on a GPU machine.
+    pipe_exe = os.path.join(work, "pipeline")
+    code, out = run([dlc, "--devices=cpu,cuda:0", "--pipeline", "--stats", model, "-o", pipe_exe])
+    per_device = re.search(r"nodes per device: cpu (\d+) \(\+\d+ copies\) cuda:0 (\d+)", out)
+    check("compile --pipeline: stages on both devices",
+          code == 0 and bool(per_device) and all(int(g) > 0 for g in per_device.groups()), out)
+    if code == 0 and not skips and not failures:
+        pipe_out = os.path.join(work, "pipe_out")
+        code, out = run([pipe_exe, "--data", data, "--threads", "2", "--output-dir", pipe_out])
+        check("pipeline run", code == 0, out)
+        if code == 0:
+            a = np.load(os.path.join(work, "cpu_out", "output_0.npy"))
+            b = np.load(os.path.join(pipe_out, "output_0.npy"))
+            check("pipeline matches CPU-only", np.allclose(b, a, rtol=1e-4, atol=1e-5),
+                  "max abs err %g" % float(np.max(np.abs(a - b))))
 
     # A second GPU: the compiler places on it, this runtime refuses it cleanly.
     exe1 = os.path.join(work, "split_cuda1")

@@ -112,6 +112,7 @@ def main():
     case("unknown device in --devices", ["--devices=cpu,tpu:0", dyn, "-o", out] + fixed, 2, ["tpu:0"])
     case("malformed --place", ["--devices=cpu", "--place", "r", dyn, "-o", out] + fixed, 2, ["NODE=DEVICE"])
     case("--place without --devices", ["--place", "r=cpu", dyn, "-o", out] + fixed, 2, ["--devices"])
+    case("--pipeline without --devices", ["--pipeline", dyn, "-o", out] + fixed, 2, ["--devices"])
     case("--place on a device not in --devices", ["--devices=cpu", "--place", "r=cuda:0", dyn, "-o", out] + fixed,
          1, ["r=cuda:0", "not in --devices"])
     case("--place of an unknown node", ["--devices=cpu", "--place", "nosuch=cpu", dyn, "-o", out] + fixed,

@@ -1,7 +1,7 @@
 //===- dlc.cpp - the dlc compiler driver ----------------------------------===//
 //
 //   dlc [--target=cpu|cuda] [--cuda-arch=sm_NN] [--emit=exe|lib|obj|mlir|linalg|llvm|ptx|dot]
-//       [--devices=cpu,cuda:0 [--place NODE=DEVICE]...]
+//       [--devices=cpu,cuda:0 [--pipeline] [--place NODE=DEVICE]...]
 //       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
 //
 // Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
@@ -60,6 +60,10 @@ static cl::list<std::string> devices(
     cl::value_desc("cpu,cuda:0"), cl::CommaSeparated, cl::cat(dlcCategory));
 static cl::list<std::string> placements("place", cl::desc("put ONNX node NODE on DEVICE (with --devices)"),
                                         cl::value_desc("NODE=DEVICE"), cl::cat(dlcCategory));
+static cl::opt<bool> pipeline("pipeline",
+                              cl::desc("with --devices: split the graph into one stage per device "
+                                       "(consecutive ops, about equal work)"),
+                              cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 
@@ -143,6 +147,11 @@ int main(int argc, char **argv) {
   }
   if (!options.placements.empty() && options.devices.empty()) {
     llvm::errs() << "error: --place needs --devices\n";
+    return 2;
+  }
+  options.pipeline = pipeline;
+  if (options.pipeline && options.devices.empty()) {
+    llvm::errs() << "error: --pipeline needs --devices\n";
     return 2;
   }
   if (!options.devices.empty() && options.target != "cpu") {

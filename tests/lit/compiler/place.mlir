@@ -3,6 +3,7 @@
 // RUN: dlc-opt %s --dlc-place="devices=cpu,cuda:0 place=relu1=cpu,mm2=cpu" | FileCheck %s --check-prefix=OVERRIDE
 // RUN: dlc-opt %s --split-input-file --dlc-place="devices=cpu" | FileCheck %s --check-prefix=CPU
 // RUN: dlc-opt %s --split-input-file --dlc-place="devices=cuda:0" | FileCheck %s --check-prefix=GPU
+// RUN: dlc-opt %s --split-input-file --dlc-place="devices=cpu,cuda:0 pipeline=true" | FileCheck %s --check-prefix=PIPE
 
 // A matmul with 64*64*64 multiply-adds (>= min-gpu-work) goes to cuda:0, the
 // relu after it follows its operand; each graph input is copied to the
@@ -66,4 +67,28 @@ func.func @small(%x: tensor<4x8xf32>) -> tensor<4x8xf32> attributes {dlc.graph} 
   %0 = dlc.add %x, %c : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32> loc("add0")
   %1 = dlc.tanh %0 : (tensor<4x8xf32>) -> tensor<4x8xf32> loc("tanh0")
   return %1 : tensor<4x8xf32>
+}
+
+// -----
+
+// Pipeline split: four equal matmuls and a cheap relu cut into two stages
+// of equal work, the first on the CPU, the second on cuda:0, with one copy
+// of each value crossing the cut and one back to the host.
+// PIPE-LABEL: func.func @stages
+// PIPE: %[[A:.*]] = dlc.matmul {{.*}} {dlc.device = "cpu"}
+// PIPE: %[[B:.*]] = dlc.matmul %[[A]], {{.*}} {dlc.device = "cpu"}
+// PIPE: %[[BD:.*]] = dlc.copy %[[B]] {device = "cuda:0"}
+// PIPE: %[[WD:.*]] = dlc.copy %{{.*}} {device = "cuda:0"}
+// PIPE: %[[C:.*]] = dlc.matmul %[[BD]], %[[WD]] {dlc.device = "cuda:0"}
+// PIPE: %[[R:.*]] = dlc.relu %[[C]] {dlc.device = "cuda:0"}
+// PIPE: %[[D:.*]] = dlc.matmul %[[R]], %[[WD]] {dlc.device = "cuda:0"}
+// PIPE: %[[H:.*]] = dlc.copy %[[D]] {device = "cpu"}
+// PIPE: return %[[H]]
+func.func @stages(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>) -> tensor<32x32xf32> attributes {dlc.graph} {
+  %0 = dlc.matmul %x, %w : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  %1 = dlc.matmul %0, %w : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  %2 = dlc.matmul %1, %w : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  %3 = dlc.relu %2 : (tensor<32x32xf32>) -> tensor<32x32xf32>
+  %4 = dlc.matmul %3, %w : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  return %4 : tensor<32x32xf32>
 }
