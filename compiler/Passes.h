@@ -17,6 +17,8 @@ namespace dlc {
 inline constexpr llvm::StringLiteral kGraphAttr = "dlc.graph";
 inline constexpr llvm::StringLiteral kKernelAttr = "dlc.kernel";
 inline constexpr llvm::StringLiteral kOpNameAttr = "dlc.op";
+/// The device an op, kernel call or kernel function runs on ("cpu", "cuda:0").
+inline constexpr llvm::StringLiteral kDeviceAttr = "dlc.device";
 /// Suffix of the packed-argument entry of every kernel (PackKernelArgs).
 inline constexpr llvm::StringLiteral kKernelEntrySuffix = "_entry";
 

@@ -22,6 +22,41 @@ def MergeSiblings : Pass<"dlc-merge-siblings"> {
   let summary = "Horizontal fusion: merge sibling matmuls/convs that share an input";
 }
 
+def Place : Pass<"dlc-place", "mlir::ModuleOp"> {
+  let summary = "Assign every op of the graph a device and insert copies between devices";
+  let description = [{
+    Stage 6 of the pipeline. Each dlc op of the graph function gets a
+    `dlc.device` attribute naming one of `devices` ("cpu", "cuda:N"):
+    1. `place` overrides (`NODE=DEVICE`, NODE an ONNX node name from the op's
+       location, also inside fused locations) win; the device must be in
+       `devices` and support the op.
+    2. Otherwise the op goes to the first CUDA device of `devices` that
+       supports it when its work (result elements, times the reduced extent
+       for matmul/gemm/conv) is at least `min-gpu-work`;
+    3. else it stays on the device of its first operand that was placed
+       (graph arguments are on the host), so small ops do not cause copies,
+       falling back to the first device of the list that supports it.
+    With `pipeline`, rules 2 and 3 are replaced by a split of the graph in
+    op order into consecutive stages of about equal work (the work of rule
+    2, at least 1 per op), one per device in list order; an op its stage's
+    device cannot run falls back to rule 3.
+    Then every operand whose producer ran on another device is read through a
+    `dlc.copy` to the consumer's device (one per value and device), and
+    every returned value not on the host is copied to "cpu".
+    Constants get no device: the runtime provides weights on every device.
+  }];
+  let options = [
+    ListOption<"devices", "devices", "std::string",
+               "devices to place on, in order of preference: cpu, cuda:0, cuda:1, ...">,
+    ListOption<"overrides", "place", "std::string", "NODE=DEVICE: put ONNX node NODE on DEVICE">,
+    Option<"minGpuWork", "min-gpu-work", "int64_t", "65536",
+           "smallest work (multiply-adds or elements) that goes to a CUDA device">,
+    Option<"pipeline", "pipeline", "bool", "false",
+           "instead of rules 2-3: cut the graph (in order) into one stage per device of "
+           "about equal work, stage k on the k-th device of `devices`">
+  ];
+}
+
 def FuseKernels : Pass<"dlc-fuse-kernels", "mlir::ModuleOp"> {
   let summary = "Group producer/consumer chains of the graph into dlc.kernel ops";
   let description = [{

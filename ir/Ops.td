@@ -307,6 +307,21 @@ def Dlc_ExpandOp : Dlc_Op<"expand"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Placement
+//===----------------------------------------------------------------------===//
+
+def Dlc_CopyOp : Dlc_Op<"copy", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "the value on another device (inserted by dlc-place)";
+  let description = [{
+    `device` is where the result lives ("cpu", "cuda:0", ...); the input
+    lives where its producer ran (graph arguments: on the host). Never
+    outlined into a kernel: the plan builder turns it into a COPY node.
+  }];
+  let arguments = (ins Dlc_Tensor:$input, StrAttr:$device);
+  let results = (outs Dlc_Tensor:$output);
+}
+
+//===----------------------------------------------------------------------===//
 // Fusion
 //===----------------------------------------------------------------------===//
 

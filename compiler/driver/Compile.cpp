@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <set>
 
 using namespace mlir;
 
@@ -84,6 +85,21 @@ std::string printOp(Operation *op) {
   return text;
 }
 
+/// Keeps the kernels placed on a CUDA device in `cudaKernels` and the others
+/// in `hostKernels` (two clones of one module).
+void splitKernelsByDevice(ModuleOp hostKernels, ModuleOp cudaKernels) {
+  auto onCuda = [](func::FuncOp f) {
+    auto device = f->getAttrOfType<StringAttr>(dlc::kDeviceAttr);
+    return device && device.getValue().starts_with("cuda");
+  };
+  for (auto f : llvm::to_vector(hostKernels.getOps<func::FuncOp>()))
+    if (onCuda(f))
+      f.erase();
+  for (auto f : llvm::to_vector(cudaKernels.getOps<func::FuncOp>()))
+    if (f->hasAttr(dlc::kKernelAttr) && !onCuda(f))
+      f.erase();
+}
+
 func::FuncOp findGraph(ModuleOp module) {
   for (auto f : module.getOps<func::FuncOp>())
     if (f->hasAttr(dlc::kGraphAttr))
@@ -100,13 +116,17 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     return 1;
   }
   CompileOptions options = compileOptions;
-  if (cuda)
+  // --devices with a CUDA device: CPU kernels lowered for the host, CUDA
+  // kernels by the CUDA pipeline in a module of their own, linked together.
+  bool mixed = llvm::any_of(options.devices,
+                            [](const std::string &d) { return StringRef(d).starts_with("cuda"); });
+  if (cuda || mixed)
     options.cudaFormat = options.emit == EmitKind::Ptx ? "isa"
                          : options.cudaFormat.empty() ? defaultCudaFormat()
                                                       : options.cudaFormat;
   DialectRegistry registry;
   registerCompilerDialects(registry);
-  if (cuda)
+  if (cuda || mixed)
     registerCudaTranslations(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
@@ -124,11 +144,14 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     llvm::errs() << options.inputPath << ": error: " << message << "\n";
     return 1;
   };
-  auto runStages = [&](Stage first, Stage last) {
+  auto runStagesOn = [&](ModuleOp on, const CompileOptions &with, Stage first, Stage last) {
     PassManager pm(&ctx);
-    if (failed(buildPipeline(pm, options, first, last)))
+    if (failed(buildPipeline(pm, with, first, last)))
       return failure();
-    return pm.run(*module);
+    return pm.run(on);
+  };
+  auto runStages = [&](Stage first, Stage last) {
+    return runStagesOn(*module, options, first, last);
   };
 
   Stats stats;
@@ -142,7 +165,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   if (auto count = (*module)->getAttrOfType<IntegerAttr>("dlc.onnx_nodes"))
     stats.onnxNodes = count.getInt();
 
-  if (failed(runStages(Stage::Simplify, Stage::Simplify)))
+  if (failed(runStages(Stage::Simplify, Stage::Place)))
     return 1;
   if (options.emit == EmitKind::Mlir)
     return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
@@ -168,18 +191,42 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   }
   graph.erase();
 
-  if (failed(runStages(Stage::LowerToLinalg, Stage::LowerToLinalg)))
+  // Mixed plans: the CUDA kernels move to a module lowered for CUDA.
+  OwningOpRef<ModuleOp> cudaKernels;
+  CompileOptions cudaOptions = options;
+  cudaOptions.target = "cuda";
+  if (mixed) {
+    cudaKernels = module->clone();
+    splitKernelsByDevice(*module, *cudaKernels);
+  }
+  auto lowerStages = [&](Stage first, Stage last) {
+    if (failed(runStages(first, last)))
+      return failure();
+    return cudaKernels ? runStagesOn(*cudaKernels, cudaOptions, first, last) : success();
+  };
+  auto printLowered = [&] {
+    return printOp(*module) + (cudaKernels ? "\n" + printOp(*cudaKernels) : "");
+  };
+
+  if (failed(lowerStages(Stage::LowerToLinalg, Stage::LowerToLinalg)))
     return 1;
   if (options.emit == EmitKind::Linalg)
-    return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
-  if (failed(runStages(Stage::Bufferize, Stage::LowerToLLVM)))
+    return writeFileAtomically(options.outputPath, printLowered(), error) ? 0 : fail(error);
+  if (failed(lowerStages(Stage::Bufferize, Stage::LowerToLLVM)))
     return 1;
   if (options.emit == EmitKind::Ptx)
-    return writeFileAtomically(options.outputPath, collectPtx(*module), error) ? 0 : fail(error);
+    return writeFileAtomically(options.outputPath,
+                               collectPtx(cudaKernels ? *cudaKernels : *module), error)
+               ? 0
+               : fail(error);
 
   std::vector<uint8_t> blob = serializePlan(*plan);
   llvm::LLVMContext llvmContext;
-  auto llvmModule = buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error);
+  SmallVector<ModuleOp> moreKernels;
+  if (cudaKernels)
+    moreKernels.push_back(*cudaKernels);
+  auto llvmModule =
+      buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error, moreKernels);
   if (!llvmModule)
     return fail(error);
   std::string object;
@@ -199,7 +246,23 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
       first = false;
     }
     out << "), arena bytes: " << plan->arenaBytes << ", weight bytes: " << plan->weights.size()
-        << ", in-place kernels: " << countInPlaceKernels(*plan) << "\n";
+        << ", in-place kernels: " << countInPlaceKernels(*plan);
+    if (!options.devices.empty()) {
+      // Plan device index 0 = cpu, 1 + N = cuda:N (compiler/targets/Devices.h).
+      std::map<uint32_t, size_t> nodes, copies;
+      for (const PlanNode &node : plan->nodes)
+        ++(node.kind == DLC_NODE_COPY ? copies : nodes)[node.device];
+      out << ", nodes per device:";
+      std::set<uint32_t> devices;
+      for (auto &[device, count] : nodes)
+        devices.insert(device);
+      for (auto &[device, count] : copies)
+        devices.insert(device);
+      for (uint32_t device : devices)
+        out << " " << (device ? "cuda:" + std::to_string(device - 1) : std::string("cpu")) << " "
+            << nodes[device] << " (+" << copies[device] << " copies)";
+    }
+    out << "\n";
   }
 
   bool ok = false;

@@ -10,6 +10,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -22,19 +23,34 @@ using namespace llvm;
 std::unique_ptr<Module> dlc::buildModelModule(mlir::ModuleOp kernels, LLVMContext &llvmContext,
                                               const std::vector<uint8_t> &planBlob,
                                               const std::vector<std::string> &kernelSymbols,
-                                              std::string &error) {
+                                              std::string &error,
+                                              ArrayRef<mlir::ModuleOp> moreKernels) {
   mlir::registerBuiltinDialectTranslation(*kernels.getContext());
   mlir::registerLLVMDialectTranslation(*kernels.getContext());
-  // dlc.* markers have served their purpose; LLVM IR has no place for them.
-  kernels.walk([](mlir::Operation *op) {
-    for (mlir::NamedAttribute attr : llvm::to_vector(op->getDiscardableAttrs()))
-      if (attr.getName().strref().starts_with("dlc."))
-        op->removeDiscardableAttr(attr.getName());
-  });
-  std::unique_ptr<Module> module = mlir::translateModuleToLLVMIR(kernels, llvmContext, "dlc_model");
-  if (!module) {
-    error = "cannot translate the lowered kernels to LLVM IR";
+  auto translate = [&](mlir::ModuleOp lowered) -> std::unique_ptr<Module> {
+    // dlc.* markers have served their purpose; LLVM IR has no place for them.
+    lowered.walk([](mlir::Operation *op) {
+      for (mlir::NamedAttribute attr : llvm::to_vector(op->getDiscardableAttrs()))
+        if (attr.getName().strref().starts_with("dlc."))
+          op->removeDiscardableAttr(attr.getName());
+    });
+    std::unique_ptr<Module> result = mlir::translateModuleToLLVMIR(lowered, llvmContext, "dlc_model");
+    if (!result)
+      error = "cannot translate the lowered kernels to LLVM IR";
+    return result;
+  };
+  std::unique_ptr<Module> module = translate(kernels);
+  if (!module)
     return nullptr;
+  for (mlir::ModuleOp more : moreKernels) {
+    std::unique_ptr<Module> other = translate(more);
+    if (!other)
+      return nullptr;
+    // Kernel names are unique across devices; private helpers are renamed.
+    if (Linker::linkModules(*module, std::move(other))) {
+      error = "cannot link the kernels of the devices into one module";
+      return nullptr;
+    }
   }
 
   Type *i8 = Type::getInt8Ty(llvmContext);

@@ -16,6 +16,8 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
                       "dlc-merge-siblings,canonicalize,cse"
                     : "dlc-fold-empty-tensors";
+  case dlc::Stage::Place:
+    return ""; // built from the options, not text (node names may hold any character)
   case dlc::Stage::Fuse:
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:
@@ -44,6 +46,13 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
 LogicalResult dlc::buildPipeline(OpPassManager &pm, const CompileOptions &options,
                                  Stage first, Stage last) {
   for (int s = static_cast<int>(first); s <= static_cast<int>(last); ++s) {
+    if (static_cast<Stage>(s) == Stage::Place && !options.devices.empty()) {
+      PlaceOptions place;
+      place.devices.assign(options.devices.begin(), options.devices.end());
+      place.overrides.assign(options.placements.begin(), options.placements.end());
+      place.pipeline = options.pipeline;
+      pm.addPass(createPlace(place));
+    }
     std::string text = stagePipeline(static_cast<Stage>(s), options);
     if (!text.empty() && failed(parsePassPipeline(text, pm, llvm::errs())))
       return failure();

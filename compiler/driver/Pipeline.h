@@ -29,6 +29,13 @@ struct CompileOptions {
   /// How GPU kernels are embedded: "bin" (cubin, needs ptxas when compiling)
   /// or "isa" (PTX, JIT-compiled by the driver); "" = bin if ptxas is found.
   std::string cudaFormat = "bin";
+  /// --devices: placement (dlc-place) over these devices ("cpu", "cuda:0");
+  /// empty = no placement, every kernel on `target`.
+  std::vector<std::string> devices;
+  /// --place NODE=DEVICE overrides.
+  std::vector<std::string> placements;
+  /// --pipeline: consecutive stages of equal work, one per device.
+  bool pipeline = false;
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds
@@ -36,6 +43,7 @@ struct CompileOptions {
 /// builds the plan from the graph function, then runs the kernel stages.
 enum class Stage {
   Simplify,      // canonicalize (layer elimination via folders), CSE
+  Place,         // dlc-place over --devices (only when devices are given)
   Fuse,          // vertical fusion into dlc.kernel groups
   Outline,       // one kernel function per dlc op
   LowerToLinalg, // dlc -> linalg on tensors (+ elementwise fusion at -O1+)

@@ -1,6 +1,7 @@
 //===- PlanExtraction.cpp - graph function -> runtime plan ----------------===//
 #include "compiler/driver/PlanExtraction.h"
 #include "compiler/Passes.h"
+#include "compiler/targets/Devices.h"
 #include "dlc/runtime.h"
 #include "ir/Ops.h"
 #include "ir/Traits.h"
@@ -168,6 +169,8 @@ private:
       return addWeight(constant);
     if (auto call = llvm::dyn_cast<func::CallOp>(op))
       return addKernelNode(call);
+    if (auto copy = llvm::dyn_cast<dlc::CopyOp>(op))
+      return addCopyNode(copy);
     if (auto ret = llvm::dyn_cast<func::ReturnOp>(op))
       return addOutputs(ret);
     return op.emitError("unexpected op in the outlined graph function");
@@ -195,6 +198,16 @@ private:
     return plan.kernelSymbols.size() - 1;
   }
 
+  /// The plan device index of a `dlc.device` attribute (absent: the CPU).
+  static FailureOr<uint32_t> deviceIndex(Operation *op, StringAttr device) {
+    if (!device)
+      return 0u;
+    std::optional<dlc::Device> parsed = dlc::parseDevice(device.getValue());
+    if (!parsed)
+      return op->emitError("unknown device '") << device.getValue() << "'";
+    return parsed->planIndex();
+  }
+
   LogicalResult addKernelNode(func::CallOp call) {
     dlc::PlanNode node;
     node.kind = DLC_NODE_CPU_FN;
@@ -202,23 +215,52 @@ private:
     node.name = nodeName(call.getLoc());
     if (auto op = call->getAttrOfType<StringAttr>(dlc::kOpNameAttr))
       node.op = op.str();
+    FailureOr<uint32_t> device =
+        deviceIndex(call, call->getAttrOfType<StringAttr>(dlc::kDeviceAttr));
+    if (failed(device))
+      return failure();
+    node.device = *device;
+    if (node.device != 0)
+      node.kind = DLC_NODE_GPU_KERNEL; // its kernel-table entry launches the GPU code
     int64_t index = plan.nodes.size();
-    for (Value operand : call.getOperands())
-      node.inputs.push_back(use(operand, index));
+    addNode(std::move(node), call.getOperands(), call.getResults());
     if (inPlace) {
       auto kernel = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
       for (unsigned operand : inPlaceOperands(kernel))
-        overwrites[index].push_back(node.inputs[operand]);
+        overwrites[index].push_back(plan.nodes[index].inputs[operand]);
     }
-    for (auto [i, result] : llvm::enumerate(call.getResults())) {
+    return success();
+  }
+
+  /// A dlc.copy from dlc-place: a COPY node on the destination device.
+  LogicalResult addCopyNode(dlc::CopyOp copy) {
+    dlc::PlanNode node;
+    node.kind = DLC_NODE_COPY;
+    node.op = "copy";
+    FailureOr<uint32_t> device = deviceIndex(copy, copy.getDeviceAttr());
+    if (failed(device))
+      return failure();
+    node.device = *device;
+    std::string source = nodeName(copy.getLoc());
+    node.name = "copy(" + (source.empty() ? std::string("input") : source) + ")->" +
+                copy.getDevice().str();
+    addNode(std::move(node), copy->getOperands(), copy->getResults());
+    return success();
+  }
+
+  void addNode(dlc::PlanNode node, ValueRange operands, ValueRange results) {
+    int64_t index = plan.nodes.size();
+    for (Value operand : operands)
+      node.inputs.push_back(use(operand, index));
+    for (auto [i, result] : llvm::enumerate(results)) {
       std::string name = node.name.empty() ? "t" : node.name;
       uint32_t id = addTensor(result, name + ":" + std::to_string(i));
+      plan.tensors[id].device = node.device; // a result lives where it was computed
       lifetimes[id].def = lifetimes[id].lastUse = index;
       producer[id] = index;
       node.outputs.push_back(id);
     }
     plan.nodes.push_back(std::move(node));
-    return success();
   }
 
   uint32_t use(Value value, int64_t nodeIndex) {
@@ -265,7 +307,9 @@ private:
   }
 
   /// First-fit placement in definition order: a tensor takes the lowest
-  /// aligned offset not used by any placed tensor whose lifetime overlaps.
+  /// aligned offset not used by any placed tensor of its device whose
+  /// lifetime overlaps. arenaBytes is the largest device's arena: the runtime
+  /// allocates that much on every device a plan uses.
   void assignArena(bool allowInPlace) {
     useInPlace = allowInPlace;
     placed.clear();
@@ -280,8 +324,8 @@ private:
         continue;
       }
       SmallVector<uint32_t> live;
-      for (uint32_t other : placed)
-        if (overlaps(lifetimes[id], lifetimes[other]))
+      for (uint32_t other : placed) // each device has an arena of its own
+        if (plan.tensors[other].device == tensor.device && overlaps(lifetimes[id], lifetimes[other]))
           live.push_back(other);
       llvm::sort(live, [&](uint32_t a, uint32_t b) {
         return plan.tensors[a].offset < plan.tensors[b].offset;
@@ -312,6 +356,7 @@ private:
     for (uint32_t source : it->second) {
       const dlc::PlanTensor &s = plan.tensors[source];
       if (s.storage == DLC_STORAGE_ARENA && s.bytes == plan.tensors[id].bytes && s.bytes != 0 &&
+          s.device == plan.tensors[id].device &&
           lifetimes[source].lastUse == producer[id] && llvm::is_contained(placed, source))
         return source;
     }
@@ -339,7 +384,8 @@ private:
             deps.insert(r);
         for (uint32_t other : placed) {
           const dlc::PlanTensor &o = plan.tensors[other];
-          if (other == out || o.bytes == 0 || lifetimes[other].lastUse >= (int64_t)index ||
+          if (other == out || o.bytes == 0 || o.device != t.device ||
+              lifetimes[other].lastUse >= (int64_t)index ||
               o.offset >= t.offset + t.bytes || t.offset >= o.offset + o.bytes)
             continue;
           if (producer[other] >= 0)

@@ -31,7 +31,7 @@ bool canJoinGroup(Operation *op) {
 
 bool isGroupable(Operation *op) {
   return llvm::isa<dlc::DlcDialect>(op->getDialect()) &&
-         !llvm::isa<dlc::ConstantOp, dlc::KernelOp, dlc::YieldOp>(op);
+         !llvm::isa<dlc::ConstantOp, dlc::CopyOp, dlc::KernelOp, dlc::YieldOp>(op);
 }
 
 struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
@@ -101,6 +101,9 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
     Location loc = builder.getFusedLoc(locs);
     auto kernel = dlc::KernelOp::create(builder, loc, tail->getResultTypes(),
                                         inputs.getArrayRef(), builder.getStringAttr(name));
+    // Members share a device: every cross-device edge goes through a dlc.copy.
+    if (Attribute device = tail->getAttr(dlc::kDeviceAttr))
+      kernel->setAttr(dlc::kDeviceAttr, device);
     Block *body = new Block();
     kernel.getBody().push_back(body);
     IRMapping mapping;

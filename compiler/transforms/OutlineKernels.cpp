@@ -24,7 +24,7 @@ struct OutlineKernelsPass : dlc::impl::OutlineKernelsBase<OutlineKernelsPass> {
       SmallVector<Operation *> ops;
       graph.walk([&](Operation *op) {
         if (llvm::isa<dlc::DlcDialect>(op->getDialect()) &&
-            !llvm::isa<dlc::ConstantOp, dlc::YieldOp>(op) &&
+            !llvm::isa<dlc::ConstantOp, dlc::CopyOp, dlc::YieldOp>(op) &&
             !op->getParentOfType<dlc::KernelOp>())
           ops.push_back(op);
       });
@@ -66,6 +66,10 @@ struct OutlineKernelsPass : dlc::impl::OutlineKernelsBase<OutlineKernelsPass> {
     builder.setInsertionPoint(op);
     auto call = func::CallOp::create(builder, op->getLoc(), kernel, op->getOperands());
     call->setAttr(dlc::kOpNameAttr, builder.getStringAttr(opName));
+    if (Attribute device = op->getAttr(dlc::kDeviceAttr)) {
+      call->setAttr(dlc::kDeviceAttr, device); // the plan node's device
+      kernel->setAttr(dlc::kDeviceAttr, device); // which lowering the kernel takes
+    }
     op->replaceAllUsesWith(call.getResults());
     op->erase();
   }

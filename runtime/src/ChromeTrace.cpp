@@ -31,15 +31,21 @@ bool dlc::rt::writeChromeTrace(const std::string &path, const PlanView &plan,
                                const Executor &executor, const NodeTiming *timings,
                                std::string &error) {
   uint64_t origin = UINT64_MAX;
-  std::set<unsigned> threads;
+  std::set<unsigned> threads, deviceThreads;
   for (uint32_t i = 0; i < executor.numNodes(); ++i) {
     origin = std::min(origin, timings[i].startNs);
     threads.insert(timings[i].thread);
+    if (plan.node(executor.firstNode() + i).device != 0)
+      deviceThreads.insert(timings[i].thread);
   }
   std::string json = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
   char buffer[160];
   for (unsigned thread : threads) {
+    // A thread that ran GPU nodes launched them on its own stream (mixed
+    // plans) or the model's (all-CUDA plans): its lane is that stream's too.
     std::string name = thread == 0 ? "caller" : "worker " + std::to_string(thread);
+    if (deviceThreads.count(thread))
+      name += " + its CUDA stream";
     std::snprintf(buffer, sizeof buffer,
                   "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":%u,\"args\":{\"name\":",
                   thread);
@@ -51,9 +57,10 @@ bool dlc::rt::writeChromeTrace(const std::string &path, const PlanView &plan,
     json += "{\"ph\":\"X\",\"name\":" + jsonString(plan.string(node.name)) +
             ",\"cat\":" + jsonString(plan.string(node.op));
     std::snprintf(buffer, sizeof buffer,
-                  ",\"pid\":1,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"node\":%" PRIu32 "}}",
+                  ",\"pid\":1,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"node\":%" PRIu32
+                  ",\"device\":%" PRIu32 "}}",
                   t.thread, double(t.startNs - origin) / 1e3, double(t.endNs - t.startNs) / 1e3,
-                  executor.firstNode() + i);
+                  executor.firstNode() + i, node.device);
     json += buffer;
     json += i + 1 < executor.numNodes() ? ",\n" : "\n";
   }

@@ -29,7 +29,8 @@ uint64_t nowNs() {
 
 /// The mutable state of one run.
 struct Executor::Run {
-  void *arena = nullptr;
+  void *arena = nullptr;       // host arena
+  void *deviceArena = nullptr; // device arena (MemorySpace)
   std::vector<void *> args; // resolved argument pointers, laid out like argTensor
   std::unique_ptr<std::atomic<uint32_t>[]> pending; // unfinished dependencies per node
   std::atomic<uint32_t> remaining{0};               // unfinished nodes
@@ -40,10 +41,9 @@ struct Executor::Run {
   const Executor *executor = nullptr;
 
   ~Run() {
-    if (executor && executor->memory)
-      executor->memory->release(arena);
-    else
-      std::free(arena);
+    std::free(arena);
+    if (deviceArena)
+      executor->memory->release(deviceArena);
   }
 };
 
@@ -69,6 +69,10 @@ Executor::Executor(const dlc_model_image &image, const PlanView &plan, uint32_t 
       if (t.storage == DLC_STORAGE_INPUT || t.storage == DLC_STORAGE_OUTPUT)
         ioArgs.push_back({uint32_t(argTensor.size()), uint32_t(t.offset),
                           t.storage == DLC_STORAGE_OUTPUT});
+      bool onDevice = memory && plan.argumentOnDevice(entryId, first + i, a);
+      slotOnDevice.push_back(onDevice);
+      if (t.storage == DLC_STORAGE_ARENA)
+        (onDevice ? needsDeviceArena : needsHostArena) = true;
       argTensor.push_back(tensorId);
     }
     for (uint32_t d = 0; d < node.num_deps; ++d)
@@ -112,20 +116,25 @@ std::unique_ptr<Executor::Run> Executor::acquireRun() {
     return nullptr;
   auto run = std::make_unique<Run>();
   run->executor = this;
-  run->arena = memory ? memory->allocate(arenaSize)
-                      : std::aligned_alloc(DLC_ARENA_ALIGNMENT, arenaSize);
-  if (!run->arena)
+  // Every device a plan uses gets an arena of the plan's arena size (the
+  // compiler plans each device's tensors within it).
+  if (needsHostArena && !(run->arena = std::aligned_alloc(DLC_ARENA_ALIGNMENT, arenaSize)))
+    return nullptr;
+  if (needsDeviceArena && !(run->deviceArena = memory->allocate(arenaSize)))
     return nullptr;
   run->args.resize(argTensor.size());
-  const uint8_t *weights = memory ? memory->weights() : plan.weights();
   for (size_t slot = 0; slot < argTensor.size(); ++slot) {
     const dlc_plan_tensor &t = plan.tensor(argTensor[slot]);
+    bool onDevice = slotOnDevice[slot];
     if (t.storage == DLC_STORAGE_ARENA)
-      run->args[slot] = static_cast<uint8_t *>(run->arena) + t.offset;
+      run->args[slot] =
+          static_cast<uint8_t *>(onDevice ? run->deviceArena : run->arena) + t.offset;
     else if (t.storage == DLC_STORAGE_WEIGHT) // kernels never write weights (validated)
-      run->args[slot] = const_cast<uint8_t *>(weights) + t.offset;
+      run->args[slot] =
+          const_cast<uint8_t *>(onDevice ? memory->weights() : plan.weights()) + t.offset;
   }
   run->pending.reset(new std::atomic<uint32_t>[count]);
+  created.fetch_add(1, std::memory_order_acq_rel);
   return run;
 }
 
@@ -218,14 +227,18 @@ void Executor::runNode(Run &run, uint32_t node) const {
   uint32_t i = node - first;
   void **args = run.args.data() + argStart[i];
   uint64_t start = run.timings ? nowNs() : 0;
-  if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
+  if (n.kind == DLC_NODE_GPU_KERNEL && memory) {
     // A GPU kernel's entry is host code that launches it (src/cuda).
+    memory->runGpuNode(image.kernels[n.kernel], args);
+  } else if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
     image.kernels[n.kernel](args);
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
-    uint64_t bytes = plan.tensor(argTensor[argStart[i] + 1]).bytes;
+    uint32_t slot = argStart[i];
+    uint64_t bytes = plan.tensor(argTensor[slot + 1]).bytes;
+    bool srcOnDevice = slotOnDevice[slot], dstOnDevice = slotOnDevice[slot + 1];
     if (bytes && args[0] != args[1]) {
-      if (memory)
-        memory->copy(args[1], args[0], bytes);
+      if (srcOnDevice || dstOnDevice)
+        memory->copy(args[1], dstOnDevice, args[0], srcOnDevice, bytes);
       else
         std::memmove(args[1], args[0], bytes);
     }

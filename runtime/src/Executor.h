@@ -5,6 +5,7 @@
 #include "PlanView.h"
 #include "ThreadPool.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -12,18 +13,24 @@
 
 namespace dlc::rt {
 
-/// Where an executor's arena and weights live and how COPY nodes move bytes,
-/// when that is not host memory (the CUDA runtime, src/cuda). Must outlive
-/// the executor; its functions may be called from any run's thread.
+/// Device memory for plans that use a device (the CUDA runtime, src/cuda):
+/// the device arena, the weights on the device, and copies that involve it.
+/// Must outlive the executor; its functions may be called from any thread.
 class MemorySpace {
 public:
   virtual ~MemorySpace() = default;
-  /// `bytes` > 0; NULL when out of memory.
+  /// Device memory; `bytes` > 0; NULL when out of memory.
   virtual void *allocate(uint64_t bytes) = 0;
   virtual void release(void *memory) = 0;
-  /// The plan's weights section in this space.
+  /// The plan's weights section on the device.
   virtual const uint8_t *weights() const = 0;
-  virtual void copy(void *dst, const void *src, uint64_t bytes) = 0;
+  /// Copies `bytes` (> 0); each side is host or device memory. Complete
+  /// when the call returns; failures are recorded (cuda::recordError).
+  virtual void copy(void *dst, bool dstOnDevice, const void *src, bool srcOnDevice,
+                    uint64_t bytes) = 0;
+  /// Runs a GPU node's host launcher; its work is complete when this
+  /// returns (the executor's dependency counts order cross-device edges).
+  virtual void runGpuNode(dlc_cpu_fn launcher, void **args) { launcher(args); }
 };
 
 /// When and where one node ran (steady clock, nanoseconds).
@@ -45,7 +52,8 @@ public:
   /// `plan` must have passed validate() and `image` must outlive the
   /// executor. `numThreads` >= 1 counts the caller. Throws std::bad_alloc /
   /// std::system_error (worker threads) on failure.
-  /// `memory` NULL: host memory; else see MemorySpace.
+  /// `memory` NULL: a CPU plan; else the device memory of a CUDA plan, all
+  /// on the device or mixed (see PlanView::argumentOnDevice).
   Executor(const dlc_model_image &image, const PlanView &plan, uint32_t entry, unsigned numThreads,
            MemorySpace *memory = nullptr);
   ~Executor();
@@ -61,6 +69,10 @@ public:
   uint32_t firstNode() const { return first; }
   uint32_t numNodes() const { return count; }
   uint64_t arenaBytes() const { return arenaSize; }
+  /// How many run states (arenas) were created so far. A CUDA graph captured
+  /// from a run stays valid while this does not change: runs of all-CUDA
+  /// plans are serialized, so they reuse one run state.
+  uint64_t runsCreated() const { return created.load(std::memory_order_acquire); }
 
 private:
   struct Run;
@@ -81,6 +93,10 @@ private:
   // Flattened node arguments: node n's args are args[argStart[n - first]...].
   std::vector<uint32_t> argStart;
   std::vector<uint32_t> argTensor;
+  // Per argument slot: whether it points into device memory (PlanView::
+  // argumentOnDevice); and whether runs need a host / a device arena.
+  std::vector<uint8_t> slotOnDevice;
+  bool needsHostArena = false, needsDeviceArena = false;
   // Argument slots that point into the caller's buffers.
   struct IoArg {
     uint32_t slot, binding;
@@ -92,6 +108,7 @@ private:
   std::vector<uint32_t> roots; // nodes without dependencies, in plan order
 
   std::unique_ptr<ThreadPool> pool; // null: serial execution
+  std::atomic<uint64_t> created{0};
   std::mutex runsMutex;
   std::vector<std::unique_ptr<Run>> idleRuns;
   size_t maxIdleRuns;

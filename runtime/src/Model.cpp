@@ -38,6 +38,9 @@ dlc_status createModel(const dlc_model_image *image, const dlc_model_options *op
     return fail(error, DLC_INVALID_ARGUMENT,
                 "num_threads " + std::to_string(options->num_threads) + " exceeds " +
                     std::to_string(DLC_MAX_THREADS));
+  if (options && options->cuda_graphs > 1)
+    return fail(error, DLC_INVALID_ARGUMENT,
+                "cuda_graphs " + std::to_string(options->cuda_graphs) + " is not 0 (off) or 1 (on)");
   if (image->abi_version != DLC_IMAGE_ABI_VERSION)
     return fail(error, DLC_INVALID_PLAN,
                 "model image ABI " + std::to_string(image->abi_version) + " is not supported (" +
@@ -65,10 +68,14 @@ dlc_status createModel(const dlc_model_image *image, const dlc_model_options *op
   unsigned threads = resolveThreads(options ? options->num_threads : 0);
   if (plan.usesCuda(kEntry)) {
     std::string problem;
-    model->cuda = CudaModel::create(plan, problem);
+    model->cuda = CudaModel::create(plan, options && options->cuda_graphs == 1,
+                                    plan.isMixed(kEntry), problem);
     if (!model->cuda)
       return fail(error, DLC_UNSUPPORTED, "cannot run this CUDA model: " + problem);
-    threads = 1; // GPU nodes only launch work; the driver orders it
+    // All-CUDA plans: GPU nodes only launch work on one stream, one thread
+    // suffices. Mixed plans run their CPU nodes on the pool.
+    if (!plan.isMixed(kEntry))
+      threads = 1;
   }
   model->executor = std::make_unique<Executor>(*image, plan, kEntry, threads, model->cuda.get());
   *out = model.release();
@@ -88,7 +95,11 @@ dlc_status runModel(dlc_model *m, const dlc_tensor_view *inputs, size_t numInput
   if (dlc_status s = checkOutputsDoNotOverlap(m->inputs, inputData, m->outputs, outputData, error))
     return s;
   std::vector<NodeTiming> timings(tracePath ? m->executor->numNodes() : 0);
-  if (m->cuda) {
+  if (m->cuda && m->plan.isMixed(kEntry)) {
+    if (dlc_status s = m->cuda->runMixed(*m->executor, inputData, outputData,
+                                         tracePath ? timings.data() : nullptr, error))
+      return s;
+  } else if (m->cuda) {
     if (dlc_status s = m->cuda->run(*m->executor, m->inputs, inputData, m->outputs, outputData,
                                     tracePath ? timings.data() : nullptr, error))
       return s;

@@ -256,13 +256,76 @@ std::string PlanView::validateEntry(uint32_t id) const {
 bool PlanView::usesCuda(uint32_t entryId) const {
   const dlc_plan_entry &e = entry(entryId);
   for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n)
-    if (node(n).device == kCudaDevice)
+    if (node(n).device != 0) // any CUDA device: unsupported() names the ones it cannot run
       return true;
   return false;
 }
 
+bool PlanView::isMixed(uint32_t entryId) const {
+  const dlc_plan_entry &e = entry(entryId);
+  if (!usesCuda(entryId))
+    return false;
+  for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n)
+    if (node(n).device == 0)
+      return true;
+  return false;
+}
+
+bool PlanView::argumentOnDevice(uint32_t entryId, uint32_t n, uint32_t arg) const {
+  if (!usesCuda(entryId))
+    return false;
+  if (!isMixed(entryId))
+    return true;
+  const dlc_plan_node &nd = node(n);
+  const dlc_plan_tensor &t = tensor(index(uint64_t(nd.args) + arg));
+  switch (t.storage) {
+  case DLC_STORAGE_ARENA:
+    return t.device == kCudaDevice;
+  case DLC_STORAGE_WEIGHT:
+    return nd.device == kCudaDevice;
+  default:
+    return false; // the caller's buffers
+  }
+}
+
+std::string PlanView::unsupportedMixed(uint32_t entryId) const {
+  const dlc_plan_entry &e = entry(entryId);
+  for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n) {
+    const dlc_plan_node &nd = node(n);
+    if (nd.device > kCudaDevice)
+      return describeNode(n) + ": device " + str(nd.device) + " (cuda:" + str(nd.device - 1) +
+             ") is not supported: this runtime runs one CUDA device (cuda:0)";
+    bool cudaNode = nd.device == kCudaDevice;
+    if (nd.kind == DLC_NODE_LIBRARY_CALL || (cudaNode && nd.kind == DLC_NODE_CPU_FN) ||
+        (!cudaNode && nd.kind == DLC_NODE_GPU_KERNEL))
+      return describeNode(n) + ": a mixed plan runs CPU functions on device 0, GPU kernels on " +
+             "device " + str(kCudaDevice) + " and copies on either";
+    for (uint32_t a = 0; a < nd.num_inputs + nd.num_outputs; ++a) {
+      const dlc_plan_tensor &t = tensor(index(uint64_t(nd.args) + a));
+      if (t.device > kCudaDevice)
+        return describeNode(n) + ": tensor '" + string(t.name) + "' is on device " +
+               str(t.device) + " (one CUDA device is supported)";
+      if ((t.storage == DLC_STORAGE_INPUT || t.storage == DLC_STORAGE_OUTPUT) && t.device != 0)
+        return describeNode(n) + ": input/output '" + string(t.name) +
+               "' of a mixed plan must be in host memory (device 0)";
+      // A kernel reads its arena tensors where it runs; copies move them.
+      if (nd.kind != DLC_NODE_COPY && t.storage == DLC_STORAGE_ARENA && t.device != nd.device)
+        return describeNode(n) + ": tensor '" + string(t.name) + "' is on device " +
+               str(t.device) + " but the node runs on device " + str(nd.device) +
+               " (a copy node must move it)";
+      if (nd.kind != DLC_NODE_COPY && cudaNode &&
+          (t.storage == DLC_STORAGE_INPUT || t.storage == DLC_STORAGE_OUTPUT))
+        return describeNode(n) + ": GPU kernel reads host buffer '" + string(t.name) +
+               "' (a copy node must move it)";
+    }
+  }
+  return "";
+}
+
 std::string PlanView::unsupported(uint32_t entryId) const {
   const dlc_plan_entry &e = entry(entryId);
+  if (isMixed(entryId))
+    return unsupportedMixed(entryId);
   if (usesCuda(entryId))
     return unsupportedOnCuda(entryId);
   for (uint32_t n = e.first_node; n < e.first_node + e.num_nodes; ++n) {
@@ -290,7 +353,7 @@ std::string PlanView::unsupportedOnCuda(uint32_t entryId) const {
     const dlc_plan_node &nd = node(n);
     if (nd.device != kCudaDevice || (nd.kind != DLC_NODE_GPU_KERNEL && nd.kind != DLC_NODE_COPY))
       return describeNode(n) + ": a CUDA plan may hold only GPU kernels and copies on device " +
-             str(kCudaDevice) + " (mixed CPU/CUDA plans are not supported yet)";
+             str(kCudaDevice) + " (cuda:0, the one CUDA device this runtime runs)";
     for (uint32_t a = 0; a < nd.num_inputs + nd.num_outputs; ++a) {
       const dlc_plan_tensor &t = tensor(index(uint64_t(nd.args) + a));
       if (t.device != kCudaDevice)

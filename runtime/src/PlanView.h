@@ -26,9 +26,21 @@ public:
 
   /// The plan device index of the (one) CUDA device a plan may use.
   static constexpr uint32_t kCudaDevice = 1;
-  /// After validate(): whether entry `entry` runs on CUDA (src/cuda); such a
-  /// plan runs every node there (unsupported() checks that).
+  /// After validate(): whether entry `entry` runs nodes on a CUDA device
+  /// (any device index > 0; src/cuda).
   bool usesCuda(uint32_t entry) const;
+  /// After validate(): whether entry `entry` is a mixed CPU+CUDA plan (from
+  /// `dlc --devices`): CPU nodes on device 0 with host tensors, GPU kernels on
+  /// device 1 with device tensors, COPY nodes between them, inputs and
+  /// outputs in host memory. Otherwise a CUDA plan runs every node on the
+  /// device and the runtime stages inputs/outputs (`dlc --target=cuda`).
+  bool isMixed(uint32_t entry) const;
+
+  /// After validate(): whether argument `arg` of node `node` lives in device
+  /// memory when the entry runs. All-CUDA plans: every argument. Mixed
+  /// plans: arena tensors by their device, weights by the node's device (the
+  /// runtime holds them on both), bindings on the host. CPU plans: none.
+  bool argumentOnDevice(uint32_t entry, uint32_t node, uint32_t arg) const;
 
   const dlc_plan_header &header() const { return *reinterpret_cast<const dlc_plan_header *>(blob); }
   const dlc_plan_tensor &tensor(uint32_t i) const { return table<dlc_plan_tensor>(header().tensors_offset)[i]; }
@@ -52,6 +64,7 @@ private:
   std::string validateNode(uint32_t id, uint32_t numKernels) const;
   std::string validateEntry(uint32_t id) const;
   std::string unsupportedOnCuda(uint32_t entry) const;
+  std::string unsupportedMixed(uint32_t entry) const;
   bool validString(uint64_t offset) const;
 
   const uint8_t *blob;

@@ -5,7 +5,8 @@ Contract (shared/DESIGN.md, "CLI contract"): errors read
 `file:node 'name' (OpType): message` and exit 1, usage errors exit 2, and a
 failed compile leaves no output file (nor a temporary one) behind.
 
-Cases: two unsupported ops (a custom-domain op and Unique) listed in one run
+Cases: placement flags (unknown device, malformed or unknown --place,
+conflicting --target), two unsupported ops (a custom-domain op and Unique) listed in one run
 by node name, a missing file, a file that is not ONNX, a dynamic input
 without --shape (and with it), an unknown flag, an unknown --emit kind, a bad
 --shape, no -o. Prints `N passed, N failed`; exits 1 on a failure.
@@ -105,6 +106,21 @@ def main():
     case("unknown --emit kind", ["--emit=pdf", dyn, "-o", out], 2)
     case("bad --shape", [dyn, "--shape", "x=2,-4", "-o", out], 2, ["--shape"])
     case("no -o", [dyn], 2)
+    # Placement (--devices / --place): unknown devices are usage errors; a
+    # node name the graph does not have is a compile error naming it.
+    fixed = ["--shape", "x=2,4"]
+    case("unknown device in --devices", ["--devices=cpu,tpu:0", dyn, "-o", out] + fixed, 2, ["tpu:0"])
+    case("malformed --place", ["--devices=cpu", "--place", "r", dyn, "-o", out] + fixed, 2, ["NODE=DEVICE"])
+    case("--place without --devices", ["--place", "r=cpu", dyn, "-o", out] + fixed, 2, ["--devices"])
+    case("--pipeline without --devices", ["--pipeline", dyn, "-o", out] + fixed, 2, ["--devices"])
+    case("--place on a device not in --devices", ["--devices=cpu", "--place", "r=cuda:0", dyn, "-o", out] + fixed,
+         1, ["r=cuda:0", "not in --devices"])
+    case("--place of an unknown node", ["--devices=cpu", "--place", "nosuch=cpu", dyn, "-o", out] + fixed,
+         1, ["no ONNX node named 'nosuch'"])
+    case("--devices with --target=cuda", ["--devices=cpu", "--target=cuda", dyn, "-o", out] + fixed, 2,
+         ["--devices"])
+    case("--devices=cpu compiles", ["--devices=cpu", "--place", "r=cpu", dyn, "-o", out] + fixed, 0,
+         expect_output=True)
 
     failed = 0
     for name, problems, stderr in results:

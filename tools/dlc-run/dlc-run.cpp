@@ -1,6 +1,7 @@
 // dlc-run: run a model without building an executable first.
 //
-//   dlc-run [--target=cpu] [-O0..3] [--shape N=d,..]... MODEL.onnx|ARTEFACT.so [run flags...]
+//   dlc-run [--target=cpu] [-O0..3] [--shape N=d,..]... [--devices=cpu,cuda:0]
+//           [--pipeline] [--place NODE=DEVICE]... MODEL.onnx|ARTEFACT.so [run flags...]
 //
 // An .onnx model is compiled with `dlc --emit=lib` (the dlc next to this
 // binary, else the one on PATH) into a temporary directory that is removed
@@ -30,7 +31,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const char *kUsage =
-    "usage: dlc-run [--target=cpu] [-O0..3] [--shape NAME=d0,d1,..]... MODEL.onnx|MODEL.so\n"
+    "usage: dlc-run [--target=cpu] [-O0..3] [--shape NAME=d0,d1,..]... [--devices=cpu,cuda:0]\n"
+    "               [--pipeline] [--place NODE=DEVICE]... MODEL.onnx|MODEL.so\n"
     "               [--data DIR] [--input NAME=FILE]... [--check] [--output-dir DIR]\n"
     "               [--bench N] [--threads T] [--profile FILE] [--print]\n"
     "Flags before the model configure its compilation (.onnx only); flags after it\n"
@@ -133,10 +135,11 @@ int dlcRun(int argc, char **argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (arg.rfind("--target=", 0) == 0 || arg.rfind("-O", 0) == 0 || arg.rfind("--shape=", 0) == 0) {
+    if (arg.rfind("--target=", 0) == 0 || arg.rfind("-O", 0) == 0 || arg.rfind("--shape=", 0) == 0 ||
+        arg.rfind("--devices=", 0) == 0 || arg.rfind("--place=", 0) == 0 || arg == "--pipeline") {
       compileFlags.push_back(arg);
       onlyTargetCpu &= arg == "--target=cpu";
-    } else if (arg == "--shape" || arg == "--target") {
+    } else if (arg == "--shape" || arg == "--target" || arg == "--devices" || arg == "--place") {
       if (i + 1 >= argc)
         return usage(arg + " needs a value");
       compileFlags.push_back(arg);
@@ -161,7 +164,8 @@ int dlcRun(int argc, char **argv) {
   char **modelArgv = argv + i;
   if (!endsWith(model, ".onnx")) {
     if (!onlyTargetCpu)
-      return usage("compile flags (-O, --shape, --target) apply to .onnx models only");
+      return usage("compile flags (-O, --shape, --target, --devices, --place, --pipeline) apply "
+                   "to .onnx models only");
     return runLibrary(model, modelArgc, modelArgv);
   }
 

@@ -1,6 +1,7 @@
 //===- dlc.cpp - the dlc compiler driver ----------------------------------===//
 //
 //   dlc [--target=cpu|cuda] [--cuda-arch=sm_NN] [--emit=exe|lib|obj|mlir|linalg|llvm|ptx|dot|plan]
+//       [--devices=cpu,cuda:0 [--pipeline] [--place NODE=DEVICE]...]
 //       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
 //
 // Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
@@ -8,6 +9,7 @@
 #include "compiler/Passes.h"
 #include "compiler/driver/Compile.h"
 #include "compiler/driver/Pipeline.h"
+#include "compiler/targets/Devices.h"
 #include "mlir/InitAllPasses.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -54,6 +56,15 @@ static cl::opt<std::string> cudaArch("cuda-arch",
 static cl::opt<std::string> cudaEmbed(
     "cuda-embed", cl::desc("GPU code in the artefact: auto (cubin if ptxas is found, else ptx), cubin, ptx"),
     cl::init("auto"), cl::cat(dlcCategory));
+static cl::list<std::string> devices(
+    "devices", cl::desc("place each node on one of these devices (cpu, cuda:0, ...), copies between"),
+    cl::value_desc("cpu,cuda:0"), cl::CommaSeparated, cl::cat(dlcCategory));
+static cl::list<std::string> placements("place", cl::desc("put ONNX node NODE on DEVICE (with --devices)"),
+                                        cl::value_desc("NODE=DEVICE"), cl::cat(dlcCategory));
+static cl::opt<bool> pipeline("pipeline",
+                              cl::desc("with --devices: split the graph into one stage per device "
+                                       "(consecutive ops, about equal work)"),
+                              cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 
@@ -125,8 +136,40 @@ int main(int argc, char **argv) {
                     "executables and libraries need a file name\n";
     return 2;
   }
-  if (options.emit == dlc::EmitKind::Ptx && options.target != "cuda") {
-    llvm::errs() << "error: --emit=ptx needs --target=cuda\n";
+  for (const std::string &device : devices) {
+    if (!dlc::parseDevice(device)) {
+      llvm::errs() << "error: --devices: unknown device '" << device << "' (cpu or cuda:N)\n";
+      return 2;
+    }
+    options.devices.push_back(device);
+  }
+  for (const std::string &placement : placements) {
+    auto [node, device] = StringRef(placement).split('=');
+    if (node.empty() || !dlc::parseDevice(device)) {
+      llvm::errs() << "error: --place expects NODE=DEVICE (DEVICE cpu or cuda:N), got '"
+                   << placement << "'\n";
+      return 2;
+    }
+    options.placements.push_back(placement);
+  }
+  if (!options.placements.empty() && options.devices.empty()) {
+    llvm::errs() << "error: --place needs --devices\n";
+    return 2;
+  }
+  options.pipeline = pipeline;
+  if (options.pipeline && options.devices.empty()) {
+    llvm::errs() << "error: --pipeline needs --devices\n";
+    return 2;
+  }
+  if (!options.devices.empty() && options.target != "cpu") {
+    llvm::errs() << "error: --devices places nodes itself; drop --target=" << options.target << "\n";
+    return 2;
+  }
+  bool placesOnCuda = llvm::any_of(options.devices, [](const std::string &d) {
+    return StringRef(d).starts_with("cuda");
+  });
+  if (options.emit == dlc::EmitKind::Ptx && options.target != "cuda" && !placesOnCuda) {
+    llvm::errs() << "error: --emit=ptx needs --target=cuda or a CUDA device in --devices\n";
     return 2;
   }
   if (!StringRef(options.cudaArch).starts_with("sm_")) {

@@ -72,6 +72,14 @@ typedef struct dlc_model_options {
    * thread, N > 1 = the caller plus N-1 pool workers owned by the model.
    * At most DLC_MAX_THREADS. */
   uint32_t num_threads;
+  /* CUDA models (dlc --target=cuda) only; CPU and mixed models ignore it.
+   * 0 = off: every run launches its kernels and synchronizes after each
+   * kernel function. 1 = on: the first run goes as with 0; the next one is
+   * captured on a stream into a CUDA graph, which that run and every later
+   * one replays (one launch per run). Profiled runs never use the graph. If
+   * capture fails (an old driver, an operation that cannot be captured) the
+   * model falls back to 0 for good. Any other value: DLC_INVALID_ARGUMENT. */
+  uint32_t cuda_graphs;
 } dlc_model_options;
 
 /* ---- Errors ------------------------------------------------------------ */
@@ -177,6 +185,7 @@ DLC_API size_t dlc_dtype_size(int32_t dtype);
  *   --threads T         dlc_model_options.num_threads
  *   --profile FILE      write a Chrome trace of one run
  *   --print             print a summary of every output
+ *   --cuda-graphs on|off dlc_model_options.cuda_graphs
  * Inputs without a file get seeded random values (seed 42; floats uniform in
  * [-1, 1), integers in [0, 4), bools 0/1), and the outputs are then printed.
  * Returns the exit code: 0 success (and match), 1 error or mismatch,

@@ -132,6 +132,7 @@ int run(const dlc_model_image *image, const CliOptions &o) {
   dlc_model_options options;
   dlc_model_options_init(&options);
   options.num_threads = o.threads;
+  options.cuda_graphs = o.cudaGraphs ? 1 : 0;
   dlc_model *raw = nullptr;
   dlc_error *error = nullptr;
   if (dlc_model_create(image, &options, &raw, &error) != DLC_OK)

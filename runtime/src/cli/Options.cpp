@@ -11,6 +11,7 @@ namespace {
 const char *kUsage =
     "usage: %s [--data DIR] [--input NAME=FILE]... [--check [--rtol R] [--atol A]]\n"
     "          [--output-dir DIR] [--bench N] [--threads T] [--profile FILE] [--print]\n"
+    "          [--cuda-graphs on|off]\n"
     "  --data DIR         read input N from DIR/input_N.pb (ONNX TensorProto)\n"
     "  --input NAME=FILE  read input NAME from a .npy or .pb file (overrides --data)\n"
     "  --check            compare outputs with DIR/output_N.pb: |a-b| <= atol + rtol*|b|\n"
@@ -21,6 +22,8 @@ const char *kUsage =
     "  --threads T        threads per run (0 = one per core up to 8, 1 = serial; max 256)\n"
     "  --profile FILE     write a Chrome trace (chrome://tracing) of one run\n"
     "  --print            print a summary of every output\n"
+    "  --cuda-graphs M    on: CUDA models capture a steady-state run into a CUDA graph\n"
+    "                     and replay it (default off; CPU models ignore it)\n"
     "Inputs not given by a file are seeded random values (seed 42: floats uniform in\n"
     "[-1, 1), integers in [0, 4), bools 0/1); the outputs are then printed.\n"
     "Exit status: 0 success, 1 error or --check mismatch, 2 usage error.\n";
@@ -111,6 +114,10 @@ int dlc::rt::parseCliOptions(int argc, char **argv, CliOptions &o) {
       if (!takeValue() || !parseUnsigned(value, DLC_MAX_THREADS, threads))
         return missing("an integer from 0 to " + std::to_string(DLC_MAX_THREADS));
       o.threads = uint32_t(threads);
+    } else if (arg == "--cuda-graphs") {
+      if (!takeValue() || (value != "on" && value != "off"))
+        return missing("on or off");
+      o.cudaGraphs = value == "on";
     } else {
       return usageError(argv0, "unknown argument '" + std::string(argv[i]) + "'");
     }

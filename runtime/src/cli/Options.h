@@ -18,6 +18,7 @@ struct CliOptions {
   uint32_t threads = 0;                        // --threads (0 = default)
   std::string profilePath;                     // --profile FILE
   bool print = false;                          // --print
+  bool cudaGraphs = false;                     // --cuda-graphs on|off
 };
 
 /// Parses argv[1..argc). Returns -1 when the program should go on, else the

@@ -54,6 +54,23 @@ Loaded load() {
     l.error = "the CUDA driver lacks " + missing;
     return l; // the library stays loaded: harmless, and the outcome is final
   }
+  std::string missingOptional;
+  d.hasGraphs = bind(lib, "cuStreamCreate", d.cuStreamCreate, missingOptional) &&
+                bind(lib, "cuStreamDestroy_v2", d.cuStreamDestroy, missingOptional) &&
+                bind(lib, "cuStreamBeginCapture_v2", d.cuStreamBeginCapture, missingOptional) &&
+                bind(lib, "cuStreamEndCapture", d.cuStreamEndCapture, missingOptional) &&
+                bind(lib, "cuGraphInstantiateWithFlags", d.cuGraphInstantiateWithFlags,
+                     missingOptional) &&
+                bind(lib, "cuGraphLaunch", d.cuGraphLaunch, missingOptional) &&
+                bind(lib, "cuGraphExecDestroy", d.cuGraphExecDestroy, missingOptional) &&
+                bind(lib, "cuGraphDestroy", d.cuGraphDestroy, missingOptional) &&
+                bind(lib, "cuMemAllocAsync", d.cuMemAllocAsync, missingOptional) &&
+                bind(lib, "cuMemFreeAsync", d.cuMemFreeAsync, missingOptional) &&
+                bind(lib, "cuMemcpyHtoDAsync_v2", d.cuMemcpyHtoDAsync, missingOptional) &&
+                bind(lib, "cuMemcpyDtoHAsync_v2", d.cuMemcpyDtoHAsync, missingOptional) &&
+                bind(lib, "cuMemcpyDtoDAsync_v2", d.cuMemcpyDtoDAsync, missingOptional) &&
+                bind(lib, "cuMemsetD32Async", d.cuMemsetD32Async, missingOptional) &&
+                bind(lib, "cuMemsetD16Async", d.cuMemsetD16Async, missingOptional);
   int count = 0;
   CUdevice device = 0;
   if (CUresult r = d.cuInit(0)) {
@@ -80,7 +97,11 @@ const Loaded &loaded() {
 
 std::mutex errorMutex;
 std::string firstError; // guarded by errorMutex
+thread_local CUstream tlsLaunchStream = nullptr;
 } // namespace
+
+void setLaunchStream(CUstream stream) { tlsLaunchStream = stream; }
+CUstream launchStream() { return tlsLaunchStream; }
 
 const Driver *driver(std::string &error) {
   const Loaded &l = loaded();

@@ -18,6 +18,11 @@ using CUcontext = struct CUctx_st *;
 using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
+using CUgraph = struct CUgraph_st *;
+using CUgraphExec = struct CUgraphExec_st *;
+
+constexpr unsigned kStreamNonBlocking = 0x1;  // CU_STREAM_NON_BLOCKING
+constexpr int kStreamCaptureModeRelaxed = 2;   // CU_STREAM_CAPTURE_MODE_RELAXED
 
 /// Driver entry points (the _v2 ABI where the driver has one).
 struct Driver {
@@ -42,6 +47,25 @@ struct Driver {
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, CUstream, void **, void **);
   CUresult (*cuStreamSynchronize)(CUstream);
+
+  // Streams, stream-ordered memory and graphs (CUDA >= 11.4 drivers). NULL
+  // when the driver lacks one; `hasGraphs` says whether all are there.
+  bool hasGraphs = false;
+  CUresult (*cuStreamCreate)(CUstream *, unsigned);
+  CUresult (*cuStreamDestroy)(CUstream);
+  CUresult (*cuStreamBeginCapture)(CUstream, int);
+  CUresult (*cuStreamEndCapture)(CUstream, CUgraph *);
+  CUresult (*cuGraphInstantiateWithFlags)(CUgraphExec *, CUgraph, unsigned long long);
+  CUresult (*cuGraphLaunch)(CUgraphExec, CUstream);
+  CUresult (*cuGraphExecDestroy)(CUgraphExec);
+  CUresult (*cuGraphDestroy)(CUgraph);
+  CUresult (*cuMemAllocAsync)(CUdeviceptr *, size_t, CUstream);
+  CUresult (*cuMemFreeAsync)(CUdeviceptr, CUstream);
+  CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
+  CUresult (*cuMemcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+  CUresult (*cuMemcpyDtoDAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
+  CUresult (*cuMemsetD32Async)(CUdeviceptr, unsigned, size_t, CUstream);
+  CUresult (*cuMemsetD16Async)(CUdeviceptr, unsigned short, size_t, CUstream);
 };
 
 /// The driver with device 0's primary context, created on first use and
@@ -53,6 +77,15 @@ const Driver *driver(std::string &error);
 /// Makes the primary context current on the calling thread (the driver
 /// keeps the current context per thread). Returns false with `error` set.
 bool makeCurrent(std::string &error);
+
+/// The stream the calling thread enqueues GPU work on instead of running it
+/// synchronously (NULL: the default, synchronous behaviour). While it is set,
+/// the mgpu* wrappers launch on it without synchronizing, allocate and free
+/// scratch memory stream-ordered (cuMemAllocAsync/cuMemFreeAsync) and copy
+/// asynchronously, which is what stream capture into a CUDA graph needs.
+/// Thread-local; the caller restores NULL. Only set it when hasGraphs.
+void setLaunchStream(CUstream stream);
+CUstream launchStream();
 
 /// "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument)".
 std::string describe(const Driver &d, const char *call, CUresult result);

@@ -6,8 +6,11 @@
 // pointer), so a failing call records the first error (cuda::recordError)
 // and the model run reports it once the kernel returns; a module that does
 // not load yields NULL handles and later calls fail, and are recorded, too.
-// All work goes to the legacy default stream: the kernels of a node run in
-// order and every kernel function synchronizes before returning.
+// By default all work goes to the legacy default stream: the kernels of a
+// node run in order and every kernel function synchronizes before
+// returning. While the thread has a launch stream (cuda::setLaunchStream,
+// used to capture CUDA graphs), work is only enqueued on that stream:
+// nothing synchronizes, scratch memory is stream-ordered.
 #include "CudaDriver.h"
 
 #include <cstdint>
@@ -80,10 +83,13 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY, intpt
                           stream, params, extra));
 }
 
-CUstream mgpuStreamCreate() { return nullptr; } // the legacy default stream
+// The legacy default stream, or the thread's launch stream.
+CUstream mgpuStreamCreate() { return launchStream(); }
 void mgpuStreamDestroy(CUstream) {}
 
 void mgpuStreamSynchronize(CUstream stream) {
+  if (launchStream())
+    return; // enqueue only: whoever set the launch stream synchronizes it
   if (const Driver *d = current("mgpuStreamSynchronize"))
     check(d, "cuStreamSynchronize", d->cuStreamSynchronize(stream));
 }
@@ -91,29 +97,50 @@ void mgpuStreamSynchronize(CUstream stream) {
 void *mgpuMemAlloc(uint64_t bytes, CUstream, bool /*isHostShared*/) {
   const Driver *d = current("mgpuMemAlloc");
   CUdeviceptr p = 0;
-  if (d && bytes)
-    check(d, "cuMemAlloc", d->cuMemAlloc(&p, bytes));
+  if (d && bytes) {
+    if (CUstream s = launchStream())
+      check(d, "cuMemAllocAsync", d->cuMemAllocAsync(&p, bytes, s));
+    else
+      check(d, "cuMemAlloc", d->cuMemAlloc(&p, bytes));
+  }
   return reinterpret_cast<void *>(uintptr_t(p));
 }
 
 void mgpuMemFree(void *p, CUstream) {
-  if (const Driver *d = current("mgpuMemFree"); d && p)
-    check(d, "cuMemFree", d->cuMemFree(devicePtr(p)));
+  if (const Driver *d = current("mgpuMemFree"); d && p) {
+    if (CUstream s = launchStream())
+      check(d, "cuMemFreeAsync", d->cuMemFreeAsync(devicePtr(p), s));
+    else
+      check(d, "cuMemFree", d->cuMemFree(devicePtr(p)));
+  }
 }
 
 void mgpuMemcpy(void *dst, void *src, size_t bytes, CUstream) {
-  if (const Driver *d = current("mgpuMemcpy"); d && bytes)
-    check(d, "cuMemcpyDtoD", d->cuMemcpyDtoD(devicePtr(dst), devicePtr(src), bytes));
+  if (const Driver *d = current("mgpuMemcpy"); d && bytes) {
+    if (CUstream s = launchStream())
+      check(d, "cuMemcpyDtoDAsync",
+            d->cuMemcpyDtoDAsync(devicePtr(dst), devicePtr(src), bytes, s));
+    else
+      check(d, "cuMemcpyDtoD", d->cuMemcpyDtoD(devicePtr(dst), devicePtr(src), bytes));
+  }
 }
 
 void mgpuMemset32(void *dst, unsigned value, size_t count, CUstream) {
-  if (const Driver *d = current("mgpuMemset32"); d && count)
-    check(d, "cuMemsetD32", d->cuMemsetD32(devicePtr(dst), value, count));
+  if (const Driver *d = current("mgpuMemset32"); d && count) {
+    if (CUstream s = launchStream())
+      check(d, "cuMemsetD32Async", d->cuMemsetD32Async(devicePtr(dst), value, count, s));
+    else
+      check(d, "cuMemsetD32", d->cuMemsetD32(devicePtr(dst), value, count));
+  }
 }
 
 void mgpuMemset16(void *dst, unsigned short value, size_t count, CUstream) {
-  if (const Driver *d = current("mgpuMemset16"); d && count)
-    check(d, "cuMemsetD16", d->cuMemsetD16(devicePtr(dst), value, count));
+  if (const Driver *d = current("mgpuMemset16"); d && count) {
+    if (CUstream s = launchStream())
+      check(d, "cuMemsetD16Async", d->cuMemsetD16Async(devicePtr(dst), value, count, s));
+    else
+      check(d, "cuMemsetD16", d->cuMemsetD16(devicePtr(dst), value, count));
+  }
 }
 
 // memref.alloc/dealloc of CUDA kernels' host code: device scratch buffers.

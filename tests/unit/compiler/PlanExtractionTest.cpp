@@ -25,11 +25,18 @@ protected:
     ctx.loadAllAvailableDialects();
   }
 
-  /// Parses a graph, outlines it and extracts the plan.
-  dlc::GraphPlan plan(const char *source, bool inPlace = false) {
+  /// Parses a graph, places it over `devices` when given (dlc-place),
+  /// outlines it and extracts the plan (`inPlace`: in-place kernels).
+  dlc::GraphPlan plan(const char *source, bool inPlace = false,
+                      std::vector<std::string> devices = {}) {
     module = parseSourceString<ModuleOp>(source, &ctx);
     EXPECT_TRUE(module);
     PassManager pm(&ctx);
+    if (!devices.empty()) {
+      dlc::PlaceOptions place;
+      place.devices.assign(devices.begin(), devices.end());
+      pm.addPass(dlc::createPlace(place));
+    }
     pm.addPass(dlc::createOutlineKernels());
     EXPECT_TRUE(succeeded(pm.run(*module)));
     func::FuncOp graph;
@@ -208,6 +215,50 @@ TEST_F(PlanExtractionTest, InPlaceWriteWaitsForOtherReaders) {
   EXPECT_EQ(relu.deps, (std::vector<uint32_t>{0, 1}));
   // Without in-place planning relu only waits for its producer.
   EXPECT_EQ(plan(kSharedOperand).nodes[2].deps, (std::vector<uint32_t>{0}));
+}
+
+// A big matmul (cuda:0 by the cost rule) and its elementwise tail (which
+// follows it), next to a small host branch: copies at every boundary.
+constexpr const char *kSplit = R"mlir(
+func.func @main_graph(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>) -> (tensor<64x64xf32>, tensor<64x64xf32>) attributes {dlc.graph} {
+  %m = dlc.matmul %x, %w : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  %e = dlc.exp %m : (tensor<64x64xf32>) -> tensor<64x64xf32>
+  %r = dlc.relu %e : (tensor<64x64xf32>) -> tensor<64x64xf32>
+  %t = dlc.tanh %x : (tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %r, %t : tensor<64x64xf32>, tensor<64x64xf32>
+}
+)mlir";
+
+TEST_F(PlanExtractionTest, PlacedPlanRecordsDevicesAndCopies) {
+  dlc::GraphPlan p = plan(kSplit, /*inPlace=*/true, {"cpu", "cuda:0"});
+  std::vector<std::string> kinds;
+  for (const dlc::PlanNode &n : p.nodes)
+    kinds.push_back(n.op + "@" + std::to_string(n.device) +
+                    (n.kind == DLC_NODE_COPY         ? ":copy"
+                     : n.kind == DLC_NODE_GPU_KERNEL ? ":gpu"
+                                                     : ":cpu"));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"copy@1:copy", "copy@1:copy", "dlc.matmul@1:gpu",
+                                             "dlc.exp@1:gpu", "dlc.relu@1:gpu", "dlc.tanh@0:cpu",
+                                             "copy@0:copy"}));
+  // A node's arena tensors live on its device, except a copy's source.
+  size_t deviceTensors = 0;
+  for (const dlc::PlanNode &n : p.nodes) {
+    for (uint32_t t : n.outputs)
+      if (p.tensors[t].storage == DLC_STORAGE_ARENA) {
+        EXPECT_EQ(p.tensors[t].device, n.device) << n.name;
+        deviceTensors += p.tensors[t].device == 1;
+      }
+    if (n.kind != DLC_NODE_COPY)
+      for (uint32_t t : n.inputs)
+        if (p.tensors[t].storage == DLC_STORAGE_ARENA)
+          EXPECT_EQ(p.tensors[t].device, n.device) << n.name;
+  }
+  EXPECT_EQ(deviceTensors, 5u); // x, w, m, e, r on the device
+  // Graph inputs and outputs stay host buffers, written by host nodes.
+  for (uint32_t t : p.inputs)
+    EXPECT_EQ(p.tensors[t].device, 0u);
+  for (uint32_t t : p.outputs)
+    EXPECT_EQ(p.tensors[t].device, 0u);
 }
 
 } // namespace

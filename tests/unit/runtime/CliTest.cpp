@@ -115,6 +115,7 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
       {"--frobnicate"},        {"--data"},           {"--check"},
       {"--bench", "-3"},       {"--bench", "1.5"},   {"--threads", "257"},
       {"--threads", "x"},      {"--input", "novalue"}, {"--input", "=f.npy"},
+      {"--cuda-graphs", "maybe"}, {"--cuda-graphs"},
       {"--atol", "nan"},       {"--rtol", "-1"},     {"--check=yes", "--data", "d"},
       {"positional"},          {"--output-dir"},     {"--profile"},
   };
@@ -140,6 +141,11 @@ TEST_F(CliTest, ProfileWritesATrace) {
   std::string json = readText(trace);
   EXPECT_NE(json.find("\"traceEvents\""), std::string::npos);
   EXPECT_NE(json.find("\"add2\""), std::string::npos) << json;
+}
+
+TEST_F(CliTest, CudaGraphsFlagIsAcceptedAndCpuModelsIgnoreIt) {
+  EXPECT_EQ(cli({"--data", dir.string(), "--check", "--cuda-graphs", "on"}), 0) << err;
+  EXPECT_EQ(cli({"--data", dir.string(), "--check", "--cuda-graphs=off"}), 0) << err;
 }
 
 TEST_F(CliTest, InvalidImageIsAnError) {

@@ -102,6 +102,17 @@ TEST_F(ExecutableTest, DlcRunCompilesOnnxWithTheDlcNextToIt) {
   EXPECT_EQ(library.filename(), "libmodel.so");
   EXPECT_FALSE(fs::exists(library.parent_path())) << "temporary directory left behind";
 
+  // Placement flags go to dlc as well, in both spellings.
+  EXPECT_EQ(shell((bin / "dlc-run").string() + " --devices=cpu,cuda:0 --place n1=cpu --place=n2=cpu " +
+                  (dir / "m.onnx").string() + " --data " + dir.string() + " --check"),
+            0)
+      << out << err;
+  EXPECT_EQ(readText(log).rfind("--emit=lib --devices=cpu,cuda:0 --place n1=cpu --place=n2=cpu " +
+                                    (dir / "m.onnx").string() + " -o ",
+                                0),
+            0u)
+      << readText(log);
+
   EXPECT_EQ(shell((bin / "dlc-run").string() + " " + (dir / "bad.onnx").string()), 1);
   EXPECT_NE(err.find("bad.onnx:node 'n1' (Foo): unsupported op"), std::string::npos) << err;
 

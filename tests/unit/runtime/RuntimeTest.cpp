@@ -159,6 +159,21 @@ TEST(RuntimeTest, NullArgumentsAreErrorsNotCrashes) {
   EXPECT_EQ(dlc_error_status(nullptr), DLC_INTERNAL);
 }
 
+TEST(RuntimeTest, RejectsBadCudaGraphsOption) {
+  Image image(diamondBlob());
+  dlc_model_options options;
+  dlc_model_options_init(&options);
+  EXPECT_EQ(options.cuda_graphs, 0u);
+  options.cuda_graphs = 2;
+  dlc_model *model = nullptr;
+  ErrorHolder e;
+  EXPECT_EQ(dlc_model_create(&image.image, &options, &model, e.out()), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(e.message(), "cuda_graphs 2 is not 0 (off) or 1 (on)");
+  options.cuda_graphs = 1; // CPU models ignore it
+  ASSERT_EQ(dlc_model_create(&image.image, &options, &model, e.out()), DLC_OK);
+  dlc_model_free(model);
+}
+
 TEST(RuntimeTest, RejectsTooManyThreads) {
   Image image(diamondBlob());
   dlc_model_options options;
