@@ -17,6 +17,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -142,7 +143,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   if (auto count = (*module)->getAttrOfType<IntegerAttr>("dlc.onnx_nodes"))
     stats.onnxNodes = count.getInt();
 
-  if (failed(runStages(Stage::Simplify, Stage::Simplify)))
+  if (failed(runStages(Stage::Train, Stage::Simplify)))
     return 1;
   if (options.emit == EmitKind::Mlir)
     return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
@@ -174,7 +175,17 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
 
   std::vector<uint8_t> blob = serializePlan(*plan);
   llvm::LLVMContext llvmContext;
-  auto llvmModule = buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error);
+  // A trainer carries the ONNX model: initial weights and the --save template.
+  bool trainer = options.train && !options.emitGradients;
+  std::string onnxBytes;
+  if (trainer) {
+    auto file = llvm::MemoryBuffer::getFile(options.inputPath);
+    if (!file)
+      return fail("cannot read the model again: " + file.getError().message());
+    onnxBytes = (*file)->getBuffer().str();
+  }
+  auto llvmModule = buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error,
+                                     trainer ? &onnxBytes : nullptr);
   if (!llvmModule)
     return fail(error);
   std::string object;
@@ -210,7 +221,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     ok = writeFileAtomically(options.outputPath, object, error);
     break;
   case EmitKind::Exe:
-    ok = linkExecutable(object, options.outputPath, error);
+    ok = linkExecutable(object, options.outputPath, error, trainer);
     break;
   case EmitKind::Lib:
     ok = linkSharedLibrary(object, *plan, options.outputPath, error);

@@ -22,7 +22,8 @@ using namespace llvm;
 std::unique_ptr<Module> dlc::buildModelModule(mlir::ModuleOp kernels, LLVMContext &llvmContext,
                                               const std::vector<uint8_t> &planBlob,
                                               const std::vector<std::string> &kernelSymbols,
-                                              std::string &error) {
+                                              std::string &error,
+                                              const std::string *trainModel) {
   mlir::registerBuiltinDialectTranslation(*kernels.getContext());
   mlir::registerLLVMDialectTranslation(*kernels.getContext());
   // dlc.* markers have served their purpose; LLVM IR has no place for them.
@@ -69,6 +70,14 @@ std::unique_ptr<Module> dlc::buildModelModule(mlir::ModuleOp kernels, LLVMContex
                   ConstantInt::get(i64, planBlob.size()), table});
   new GlobalVariable(*module, imageType, true, GlobalValue::ExternalLinkage, image,
                      DLC_MODEL_IMAGE_SYMBOL);
+
+  if (trainModel) {
+    Constant *bytes = ConstantDataArray::getRaw(*trainModel, trainModel->size(), i8);
+    new GlobalVariable(*module, bytes->getType(), true, GlobalValue::ExternalLinkage, bytes,
+                       "dlc_train_onnx");
+    new GlobalVariable(*module, i64, true, GlobalValue::ExternalLinkage,
+                       ConstantInt::get(i64, trainModel->size()), "dlc_train_onnx_size");
+  }
 
   std::string verifyErrors;
   raw_string_ostream os(verifyErrors);
