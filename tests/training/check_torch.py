@@ -28,7 +28,7 @@ import onnx
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dlc_gradients import dlc_gradients, run_checked  # noqa: E402
+from dlc_gradients import dlc_gradients, run_all, run_checked  # noqa: E402
 from models import init_weights, onnx_model, torch_forward  # noqa: E402
 
 BATCH = 16
@@ -146,17 +146,7 @@ def main():
                                 lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), weight_decay=0.001),
                                 args.verbose),
     ]
-    passed = failed = 0
-    for check in checks:
-        try:
-            ok = check()
-        except Exception as e:
-            print(f"FAIL: {str(e).strip()[:1500]}")
-            ok = False
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return run_all((f"check {i}", check) for i, check in enumerate(checks))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dlc_gradients import dlc_gradients  # noqa: E402
+from dlc_gradients import dlc_gradients, run_all  # noqa: E402
 
 F64 = TensorProto.DOUBLE
 RNG = np.random.default_rng(7)
@@ -218,20 +218,8 @@ def main():
     ap.add_argument("--filter", default=".*")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    passed = failed = 0
-    for case in cases():
-        if not re.search(args.filter, case.name):
-            continue
-        try:
-            ok = check(case, args.dlc, args.verbose)
-        except Exception as e:  # a compile/run failure is a failed case
-            print(f"FAIL {case.name}: {str(e).strip()[:1500]}")
-            ok = False
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
-
+    return run_all((case.name, lambda case=case: check(case, args.dlc, args.verbose))
+                   for case in cases() if re.search(args.filter, case.name))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,6 +1,6 @@
 """Shared helpers of the training tests: compile an ONNX model with
 `dlc --train --emit-gradients` and run it, returning loss, prediction and the
-gradient of every trained initializer (by name)."""
+gradient of every trained initializer (by name); run a list of checks."""
 import os
 import re
 import subprocess
@@ -35,3 +35,19 @@ def dlc_gradients(dlc, model, inputs, labels, loss="mse", workdir=None, extra=()
     grads = {n[:-len(":grad")]: v for n, v in values.items() if n.endswith(":grad")}
     prediction = [v for n, v in values.items() if n != "loss" and not n.endswith(":grad")][0]
     return float(values["loss"]), prediction, grads
+
+
+def run_all(checks):
+    """Runs (name, check) pairs; a check returns True or raises. Prints the
+    closing `N passed, N failed` line and returns the exit code."""
+    passed = failed = 0
+    for name, check in checks:
+        try:
+            ok = check()
+        except Exception as e:  # a compile/run failure is a failed check
+            print(f"FAIL {name}: {str(e).strip()[:2000]}")
+            ok = False
+        passed += ok
+        failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0

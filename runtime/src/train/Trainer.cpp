@@ -9,6 +9,7 @@
 #include "../Format.h"
 #include "../TensorIO.h"
 #include "../cli/Compare.h"
+#include "../cli/Inputs.h"
 #include "Npz.h"
 #include "OnnxWeights.h"
 #include "dlc/runtime.h"
@@ -95,15 +96,6 @@ int parseOptions(int argc, char **argv, Options &o) {
   if (o.data.empty())
     return usage("--data FILE.npz is required");
   return 0;
-}
-
-HostTensor makeTensor(const dlc_tensor_info &info) {
-  HostTensor t;
-  t.name = info.name;
-  t.dtype = info.dtype;
-  t.shape.assign(info.shape, info.shape + info.rank);
-  t.data.assign(info.bytes, 0);
-  return t;
 }
 
 bool endsWith(const std::string &s, const std::string &suffix) {
@@ -227,7 +219,7 @@ public:
     for (uint32_t i = 0; i < dlc_model_num_inputs(model); ++i) {
       dlc_tensor_info info;
       dlc_model_input_info(model, i, &info, nullptr);
-      inputs.push_back(makeTensor(info));
+      inputs.push_back(allocateTensor(info));
       std::string name = info.name;
       auto init = initializers.find(name);
       if (name == "labels") {
@@ -267,7 +259,7 @@ public:
     for (uint32_t i = 0; i < dlc_model_num_outputs(model); ++i) {
       dlc_tensor_info info;
       dlc_model_output_info(model, i, &info, nullptr);
-      outputs.push_back(makeTensor(info));
+      outputs.push_back(allocateTensor(info));
       std::string name = info.name;
       if (name == "loss")
         lossIndex = int(i);
