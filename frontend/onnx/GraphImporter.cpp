@@ -48,9 +48,11 @@ FailureOr<Value> GraphImporter::materialize(StringRef name, ValueEntry &entry) {
     return fail("value '" + name + "' is not available");
   }
   auto constant = dlc::ConstantOp::create(builder, entry.loc.value_or(loc), attr);
-  // Initializers are the weights `dlc --train` may update (Constant nodes are not).
+  // Float initializers are the weights `dlc --train` may update (Constant
+  // nodes and integer initializers are not).
   const std::vector<TensorData> &inits = model.initializers;
-  if (entry.data && !inits.empty() && entry.data >= &inits.front() && entry.data <= &inits.back())
+  if (entry.data && !inits.empty() && entry.data >= &inits.front() &&
+      entry.data <= &inits.back() && isa<FloatType>(attr.getElementType()))
     constant->setAttr("dlc.initializer", builder.getStringAttr(name));
   entry.value = constant;
   return entry.value;
