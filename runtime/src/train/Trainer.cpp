@@ -371,12 +371,15 @@ bool evaluate(Trainer &t, const DataSet &set, Metrics &m, std::vector<double> *p
   return true;
 }
 
-void drawProgress(int64_t epoch, int64_t epochs, size_t done, size_t total, double loss) {
+void drawProgress(int64_t epoch, int64_t epochs, size_t done, size_t total, double loss,
+                  const Metrics &m) {
   const int width = 30;
   int filled = total ? int(double(done) / double(total) * width) : width;
   std::fprintf(stderr, "\repoch %lld/%lld [%s%s] %zu/%zu loss %.4f", (long long)epoch,
                (long long)epochs, std::string(filled, '=').c_str(),
                std::string(width - filled, ' ').c_str(), done, total, loss);
+  if (m.counted)
+    std::fprintf(stderr, " acc %.4f", double(m.correct) / double(m.counted));
   std::fflush(stderr);
 }
 
@@ -428,7 +431,7 @@ extern "C" DLC_API int dlc_train_main(const dlc_model_image *image, const uint8_
       lossSum += loss;
       m.addAccuracy(train, toDoubles(t.outputs[t.predIndex]), train.labelSize, order, s * b, b);
       if (bar)
-        drawProgress(epoch, o.epochs, s + 1, steps, lossSum / double(s + 1));
+        drawProgress(epoch, o.epochs, s + 1, steps, lossSum / double(s + 1), m);
     }
     m.loss = lossSum / double(steps);
     if (bar)
