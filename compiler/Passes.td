@@ -100,4 +100,46 @@ def PackKernelArgs : Pass<"dlc-pack-kernel-args", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def Autodiff : Pass<"dlc-autodiff", "mlir::ModuleOp"> {
+  let summary = "Reverse-mode autodiff: graph -> (loss, prediction, weight gradients)";
+  let description = [{
+    The graph function's single result (the prediction) gets a loss against
+    a new `labels` argument (same type as the prediction). A reverse sweep
+    asks every op on a path from a trainable weight (a float dlc.constant
+    imported from an ONNX initializer, attribute `dlc.initializer`) to the
+    loss for its VJP (GradientOpInterface) and sums the contributions. The
+    function then returns the loss (rank 0), the prediction and one gradient
+    per weight that the loss depends on (result attribute
+    `dlc.gradient_of` = the initializer name). An op without the interface
+    on such a path is an error naming it.
+  }];
+  let options = [
+    Option<"loss", "loss", "std::string", "\"softmax_cross_entropy\"",
+           "mse | binary_cross_entropy | softmax_cross_entropy">,
+  ];
+}
+
+def MakeTrainStep : Pass<"dlc-make-train-step", "mlir::ModuleOp"> {
+  let summary = "Turn the gradient function of dlc-autodiff into a training step";
+  let description = [{
+    Every weight with a gradient result becomes a function argument (named
+    like its initializer) and its constant is removed; the gradient results
+    are replaced by the optimizer's new weights (`NAME:new`) and new
+    optimizer state (`NAME:velocity:new`, `NAME:m:new`, `NAME:v:new`, with
+    matching arguments). Adam reads the 1-based step number from the
+    `optimizer:step` argument (f32[1]). Weight decay adds `wd * w` to the
+    gradient (PyTorch's SGD/Adam semantics).
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", "\"sgd\"", "sgd | momentum | adam">,
+    Option<"lr", "lr", "double", "0.01", "learning rate">,
+    Option<"momentum", "momentum", "double", "0.0",
+           "SGD momentum (optimizer=momentum defaults to 0.9)">,
+    Option<"beta1", "beta1", "double", "0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", "0.999", "Adam beta2">,
+    Option<"epsilon", "epsilon", "double", "1e-8", "Adam epsilon">,
+    Option<"weightDecay", "weight-decay", "double", "0.0", "L2 weight decay">,
+  ];
+}
+
 #endif // DLC_PASSES_TD

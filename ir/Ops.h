@@ -11,6 +11,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "ir/Interfaces.h"
 
 #define GET_OP_CLASSES
 #include "ir/Ops.h.inc"

@@ -8,6 +8,7 @@ include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "ir/Interfaces.td"
 
 // Shape inference: ops whose result type follows from operands and
 // attributes use InferTypeOpAdaptor (builders need no result type; the
@@ -18,6 +19,9 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 def Dlc_BroadcastElementwise : NativeOpTrait<"BroadcastElementwise"> {
   let cppNamespace = "::dlc::OpTrait";
 }
+
+// Ops with a vector-Jacobian product (ir/Gradients*.cpp).
+defvar Dlc_Differentiable = DeclareOpInterfaceMethods<Dlc_GradientOpInterface>;
 
 class Dlc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Dlc_Dialect, mnemonic, !listconcat(traits, [Pure])> {
@@ -48,14 +52,14 @@ def Dlc_ConstantOp : Dlc_Op<"constant", [ConstantLike, AllTypesMatch<["value", "
   }]>];
 }
 
-def Dlc_IdentityOp : Dlc_Op<"identity", [AllTypesMatch<["input", "output"]>]> {
+def Dlc_IdentityOp : Dlc_Op<"identity", [Dlc_Differentiable, AllTypesMatch<["input", "output"]>]> {
   let summary = "ONNX Identity; removed by canonicalization";
   let arguments = (ins Dlc_Tensor:$input);
   let results = (outs Dlc_Tensor:$output);
   let hasFolder = 1;
 }
 
-def Dlc_DropoutOp : Dlc_Op<"dropout", [AllTypesMatch<["input", "output"]>]> {
+def Dlc_DropoutOp : Dlc_Op<"dropout", [Dlc_Differentiable, AllTypesMatch<["input", "output"]>]> {
   let summary = "ONNX Dropout in inference mode (identity); removed by canonicalization";
   let arguments = (ins Dlc_FloatTensor:$input, DefaultValuedAttr<F32Attr, "0.5">:$ratio);
   let results = (outs Dlc_FloatTensor:$output);
@@ -68,7 +72,7 @@ def Dlc_DropoutOp : Dlc_Op<"dropout", [AllTypesMatch<["input", "output"]>]> {
 
 class Dlc_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
     : Dlc_Op<mnemonic, !listconcat(traits,
-        [Dlc_BroadcastElementwise, AllTypesMatch<["input", "output"]>])> {
+        [Dlc_Differentiable, Dlc_BroadcastElementwise, AllTypesMatch<["input", "output"]>])> {
   let arguments = (ins type:$input);
   let results = (outs type:$output);
 }
@@ -102,7 +106,7 @@ def Dlc_ClipOp : Dlc_UnaryOp<"clip", Dlc_Tensor> {
                        OptionalAttr<F64Attr>:$max);
 }
 
-def Dlc_CastOp : Dlc_Op<"cast", [Dlc_BroadcastElementwise]> {
+def Dlc_CastOp : Dlc_Op<"cast", [Dlc_Differentiable, Dlc_BroadcastElementwise]> {
   let summary = "elementwise conversion to the result element type (ONNX Cast)";
   let arguments = (ins Dlc_Tensor:$input);
   let results = (outs Dlc_Tensor:$output);
@@ -112,7 +116,7 @@ def Dlc_CastOp : Dlc_Op<"cast", [Dlc_BroadcastElementwise]> {
 
 class Dlc_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
     : Dlc_Op<mnemonic, !listconcat(traits,
-        [Dlc_BroadcastElementwise, InferTypeOpAdaptor])> {
+        [Dlc_Differentiable, Dlc_BroadcastElementwise, InferTypeOpAdaptor])> {
   let arguments = (ins type:$lhs, type:$rhs);
   let results = (outs type:$output);
 }
@@ -135,7 +139,7 @@ def Dlc_EqualOp : Dlc_CompareOp<"equal"> { let summary = "lhs == rhs"; }
 def Dlc_LessOp : Dlc_CompareOp<"less"> { let summary = "lhs < rhs"; }
 def Dlc_GreaterOp : Dlc_CompareOp<"greater"> { let summary = "lhs > rhs"; }
 
-def Dlc_WhereOp : Dlc_Op<"where", [Dlc_BroadcastElementwise, InferTypeOpAdaptor]> {
+def Dlc_WhereOp : Dlc_Op<"where", [Dlc_Differentiable, Dlc_BroadcastElementwise, InferTypeOpAdaptor]> {
   let summary = "condition ? x : y";
   let arguments = (ins Dlc_BoolTensor:$condition, Dlc_Tensor:$x, Dlc_Tensor:$y);
   let results = (outs Dlc_Tensor:$output);
@@ -145,13 +149,13 @@ def Dlc_WhereOp : Dlc_Op<"where", [Dlc_BroadcastElementwise, InferTypeOpAdaptor]
 // Linear algebra and convolution
 //===----------------------------------------------------------------------===//
 
-def Dlc_MatMulOp : Dlc_Op<"matmul", [InferTypeOpAdaptor]> {
+def Dlc_MatMulOp : Dlc_Op<"matmul", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "numpy matmul: batched, broadcasting over leading dims";
   let arguments = (ins Dlc_Tensor:$lhs, Dlc_Tensor:$rhs);
   let results = (outs Dlc_Tensor:$output);
 }
 
-def Dlc_GemmOp : Dlc_Op<"gemm", [InferTypeOpAdaptor]> {
+def Dlc_GemmOp : Dlc_Op<"gemm", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "alpha * op(A) * op(B) + beta * C (ONNX Gemm, C broadcast)";
   let arguments = (ins Dlc_FloatTensor:$a, Dlc_FloatTensor:$b, Optional<Dlc_FloatTensor>:$c,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
@@ -162,7 +166,7 @@ def Dlc_GemmOp : Dlc_Op<"gemm", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)";
 }
 
-def Dlc_ConvOp : Dlc_Op<"conv", [InferTypeOpAdaptor]> {
+def Dlc_ConvOp : Dlc_Op<"conv", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "N-d grouped convolution, NC(spatial) layout (ONNX Conv)";
   let description = [{
     `pads` holds the begin pads of every spatial dim then the end pads
@@ -181,7 +185,7 @@ def Dlc_ConvOp : Dlc_Op<"conv", [InferTypeOpAdaptor]> {
 // Pooling and normalization
 //===----------------------------------------------------------------------===//
 
-def Dlc_MaxPoolOp : Dlc_Op<"max_pool", [InferTypeOpAdaptor]> {
+def Dlc_MaxPoolOp : Dlc_Op<"max_pool", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "N-d max pooling (ONNX MaxPool, explicit pads)";
   let arguments = (ins Dlc_Tensor:$input, DenseI64ArrayAttr:$kernel_shape,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -190,7 +194,7 @@ def Dlc_MaxPoolOp : Dlc_Op<"max_pool", [InferTypeOpAdaptor]> {
   let results = (outs Dlc_Tensor:$output);
 }
 
-def Dlc_AvgPoolOp : Dlc_Op<"avg_pool", [InferTypeOpAdaptor]> {
+def Dlc_AvgPoolOp : Dlc_Op<"avg_pool", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "N-d average pooling (ONNX AveragePool, explicit pads)";
   let arguments = (ins Dlc_FloatTensor:$input, DenseI64ArrayAttr:$kernel_shape,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -200,13 +204,13 @@ def Dlc_AvgPoolOp : Dlc_Op<"avg_pool", [InferTypeOpAdaptor]> {
   let results = (outs Dlc_FloatTensor:$output);
 }
 
-def Dlc_GlobalAvgPoolOp : Dlc_Op<"global_avg_pool", [InferTypeOpAdaptor]> {
+def Dlc_GlobalAvgPoolOp : Dlc_Op<"global_avg_pool", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "mean over all spatial dims, kept as size-1 dims";
   let arguments = (ins Dlc_FloatTensor:$input);
   let results = (outs Dlc_FloatTensor:$output);
 }
 
-def Dlc_BatchNormOp : Dlc_Op<"batch_norm", [AllTypesMatch<["input", "output"]>]> {
+def Dlc_BatchNormOp : Dlc_Op<"batch_norm", [Dlc_Differentiable, AllTypesMatch<["input", "output"]>]> {
   let summary = "inference batch normalization over dim 1";
   let arguments = (ins Dlc_FloatTensor:$input, Dlc_FloatTensor:$scale,
                    Dlc_FloatTensor:$bias, Dlc_FloatTensor:$mean, Dlc_FloatTensor:$variance,
@@ -215,7 +219,7 @@ def Dlc_BatchNormOp : Dlc_Op<"batch_norm", [AllTypesMatch<["input", "output"]>]>
   let hasVerifier = 1;
 }
 
-def Dlc_LayerNormOp : Dlc_Op<"layer_norm", [AllTypesMatch<["input", "output"]>]> {
+def Dlc_LayerNormOp : Dlc_Op<"layer_norm", [Dlc_Differentiable, AllTypesMatch<["input", "output"]>]> {
   let summary = "normalize over dims [axis, rank), then scale and shift";
   let arguments = (ins Dlc_FloatTensor:$input, Dlc_FloatTensor:$scale,
                    Optional<Dlc_FloatTensor>:$bias, I64Attr:$axis,
@@ -225,7 +229,7 @@ def Dlc_LayerNormOp : Dlc_Op<"layer_norm", [AllTypesMatch<["input", "output"]>]>
   let hasVerifier = 1;
 }
 
-class Dlc_SoftmaxBase<string mnemonic> : Dlc_Op<mnemonic, [AllTypesMatch<["input", "output"]>]> {
+class Dlc_SoftmaxBase<string mnemonic> : Dlc_Op<mnemonic, [Dlc_Differentiable, AllTypesMatch<["input", "output"]>]> {
   let arguments = (ins Dlc_FloatTensor:$input, I64Attr:$axis);
   let results = (outs Dlc_FloatTensor:$output);
   let hasVerifier = 1;
@@ -237,7 +241,7 @@ def Dlc_LogSoftmaxOp : Dlc_SoftmaxBase<"log_softmax"> { let summary = "log of so
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class Dlc_ReduceOp<string mnemonic> : Dlc_Op<mnemonic, [InferTypeOpAdaptor]> {
+class Dlc_ReduceOp<string mnemonic> : Dlc_Op<mnemonic, [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let arguments = (ins Dlc_Tensor:$input, DenseI64ArrayAttr:$axes,
                    DefaultValuedAttr<BoolAttr, "true">:$keepdims);
   let results = (outs Dlc_Tensor:$output);
@@ -250,7 +254,7 @@ def Dlc_ReduceMaxOp : Dlc_ReduceOp<"reduce_max"> { let summary = "max over `axes
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def Dlc_ReshapeOp : Dlc_Op<"reshape"> {
+def Dlc_ReshapeOp : Dlc_Op<"reshape", [Dlc_Differentiable]> {
   let summary = "same elements, new static shape (Reshape, Flatten, Squeeze, Unsqueeze)";
   let arguments = (ins Dlc_Tensor:$input);
   let results = (outs Dlc_Tensor:$output);
@@ -259,7 +263,7 @@ def Dlc_ReshapeOp : Dlc_Op<"reshape"> {
   let hasCanonicalizer = 1;
 }
 
-def Dlc_TransposeOp : Dlc_Op<"transpose", [InferTypeOpAdaptor]> {
+def Dlc_TransposeOp : Dlc_Op<"transpose", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "permute dims: output dim i is input dim perm[i]";
   let arguments = (ins Dlc_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Dlc_Tensor:$output);
@@ -267,20 +271,20 @@ def Dlc_TransposeOp : Dlc_Op<"transpose", [InferTypeOpAdaptor]> {
   let hasCanonicalizer = 1;
 }
 
-def Dlc_ConcatOp : Dlc_Op<"concat", [InferTypeOpAdaptor]> {
+def Dlc_ConcatOp : Dlc_Op<"concat", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "join tensors along `axis`";
   let arguments = (ins Variadic<Dlc_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Dlc_Tensor:$output);
 }
 
-def Dlc_SplitOp : Dlc_Op<"split"> {
+def Dlc_SplitOp : Dlc_Op<"split", [Dlc_Differentiable]> {
   let summary = "cut a tensor along `axis` into the result types' sizes";
   let arguments = (ins Dlc_Tensor:$input, I64Attr:$axis);
   let results = (outs Variadic<Dlc_Tensor>:$outputs);
   let hasVerifier = 1;
 }
 
-def Dlc_SliceOp : Dlc_Op<"slice"> {
+def Dlc_SliceOp : Dlc_Op<"slice", [Dlc_Differentiable]> {
   let summary = "strided window: output[i] = input[starts + i * steps] per dim";
   let description = [{
     `starts` and `steps` have one entry per dim (ONNX Slice normalized:
@@ -293,13 +297,13 @@ def Dlc_SliceOp : Dlc_Op<"slice"> {
   let hasVerifier = 1;
 }
 
-def Dlc_GatherOp : Dlc_Op<"gather", [InferTypeOpAdaptor]> {
+def Dlc_GatherOp : Dlc_Op<"gather", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "take entries of `data` along `axis` at `indices` (negative wrap)";
   let arguments = (ins Dlc_Tensor:$data, Dlc_IntTensor:$indices, I64Attr:$axis);
   let results = (outs Dlc_Tensor:$output);
 }
 
-def Dlc_ExpandOp : Dlc_Op<"expand"> {
+def Dlc_ExpandOp : Dlc_Op<"expand", [Dlc_Differentiable]> {
   let summary = "broadcast to the result shape (ONNX Expand)";
   let arguments = (ins Dlc_Tensor:$input);
   let results = (outs Dlc_Tensor:$output);

@@ -44,7 +44,7 @@ fi
 # numpy 2.4, lit 23.1. onnx is held below 1.24 because its node tests are the
 # conformance suite: a new release adds cases (and can change the opsets they
 # use) that tests/conformance/expected_failures.txt does not know about yet.
-PY_REQUIREMENTS=("onnx>=1.23,<1.24" "onnxruntime>=1.20" "numpy>=1.26" "lit>=18")
+PY_REQUIREMENTS=("onnx>=1.23,<1.24" "onnxruntime>=1.20" "numpy>=1.26" "lit>=18" "scikit-learn>=1.3")
 if python3 - "${PY_REQUIREMENTS[@]}" <<'EOF' 2>/dev/null; then
 import sys
 from importlib.metadata import version

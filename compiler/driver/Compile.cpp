@@ -17,6 +17,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -165,7 +166,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   if (auto count = (*module)->getAttrOfType<IntegerAttr>("dlc.onnx_nodes"))
     stats.onnxNodes = count.getInt();
 
-  if (failed(runStages(Stage::Simplify, Stage::Place)))
+  if (failed(runStages(Stage::Train, Stage::Place)))
     return 1;
   if (options.emit == EmitKind::Mlir)
     return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
@@ -225,8 +226,17 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   SmallVector<ModuleOp> moreKernels;
   if (cudaKernels)
     moreKernels.push_back(*cudaKernels);
-  auto llvmModule =
-      buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error, moreKernels);
+  // A trainer carries the ONNX model: initial weights and the --save template.
+  bool trainer = options.train && !options.emitGradients;
+  std::string onnxBytes;
+  if (trainer) {
+    auto file = llvm::MemoryBuffer::getFile(options.inputPath);
+    if (!file)
+      return fail("cannot read the model again: " + file.getError().message());
+    onnxBytes = (*file)->getBuffer().str();
+  }
+  auto llvmModule = buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error,
+                                     moreKernels, trainer ? &onnxBytes : nullptr);
   if (!llvmModule)
     return fail(error);
   std::string object;
@@ -278,7 +288,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     ok = writeFileAtomically(options.outputPath, object, error);
     break;
   case EmitKind::Exe:
-    ok = linkExecutable(object, options.outputPath, error);
+    ok = linkExecutable(object, options.outputPath, error, trainer);
     break;
   case EmitKind::Lib:
     ok = linkSharedLibrary(object, *plan, options.outputPath, error);

@@ -24,7 +24,8 @@ std::unique_ptr<Module> dlc::buildModelModule(mlir::ModuleOp kernels, LLVMContex
                                               const std::vector<uint8_t> &planBlob,
                                               const std::vector<std::string> &kernelSymbols,
                                               std::string &error,
-                                              ArrayRef<mlir::ModuleOp> moreKernels) {
+                                              ArrayRef<mlir::ModuleOp> moreKernels,
+                                              const std::string *trainModel) {
   mlir::registerBuiltinDialectTranslation(*kernels.getContext());
   mlir::registerLLVMDialectTranslation(*kernels.getContext());
   auto translate = [&](mlir::ModuleOp lowered) -> std::unique_ptr<Module> {
@@ -85,6 +86,14 @@ std::unique_ptr<Module> dlc::buildModelModule(mlir::ModuleOp kernels, LLVMContex
                   ConstantInt::get(i64, planBlob.size()), table});
   new GlobalVariable(*module, imageType, true, GlobalValue::ExternalLinkage, image,
                      DLC_MODEL_IMAGE_SYMBOL);
+
+  if (trainModel) {
+    Constant *bytes = ConstantDataArray::getRaw(*trainModel, trainModel->size(), i8);
+    new GlobalVariable(*module, bytes->getType(), true, GlobalValue::ExternalLinkage, bytes,
+                       "dlc_train_onnx");
+    new GlobalVariable(*module, i64, true, GlobalValue::ExternalLinkage,
+                       ConstantInt::get(i64, trainModel->size()), "dlc_train_onnx_size");
+  }
 
   std::string verifyErrors;
   raw_string_ostream os(verifyErrors);

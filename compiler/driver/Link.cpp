@@ -97,10 +97,11 @@ static bool writeScratchFile(const std::string &path, StringRef bytes, std::stri
 }
 
 bool dlc::linkExecutable(const std::string &object, const std::string &outputPath,
-                         std::string &error) {
+                         std::string &error, bool trainer) {
   std::string runtime, runtimeMain;
   if (!findRuntimeLibrary("libdlcrt.a", runtime, error) ||
-      !findRuntimeLibrary("libdlcrt_main.a", runtimeMain, error))
+      !findRuntimeLibrary(trainer ? "libdlcrt_train_main.a" : "libdlcrt_main.a", runtimeMain,
+                          error))
     return false;
   ScratchDir scratch;
   if (scratch.ec) {

@@ -10,9 +10,10 @@ namespace dlc {
 
 /// Links `object` with the runtime (libdlcrt_main.a + libdlcrt.a from the
 /// `lib` folder beside the dlc binary's folder) into an executable at
-/// `outputPath`, atomically.
+/// `outputPath`, atomically. A `trainer` links libdlcrt_train_main.a instead:
+/// the training loop of `dlc --train` (docs/training.md).
 bool linkExecutable(const std::string &object, const std::string &outputPath,
-                    std::string &error);
+                    std::string &error, bool trainer = false);
 
 /// Links `object` with libdlcrt into a shared library at `outputPath` and
 /// writes `<stem>.h` beside it: typed entry points `<stem>_run(...)`.

@@ -5,13 +5,33 @@
 
 #include "mlir/Pass/PassRegistry.h"
 
+#include <cstdio>
+
 using namespace mlir;
+
+/// A double that survives the round trip through pass-option text.
+static std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
 
 /// Each stage is a textual pass pipeline: it reads like DESIGN.md and the
 /// same strings can be replayed with dlc-opt when debugging.
 static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &options) {
   bool optimize = options.optLevel > 0;
   switch (stage) {
+  case dlc::Stage::Train: {
+    if (!options.train)
+      return "";
+    std::string text = "dlc-autodiff{loss=" + options.loss + "}";
+    if (!options.emitGradients)
+      text += ",dlc-make-train-step{optimizer=" + options.optimizer +
+              " lr=" + number(options.lr) + " momentum=" + number(options.momentum) +
+              " beta1=" + number(options.beta1) + " beta2=" + number(options.beta2) +
+              " weight-decay=" + number(options.weightDecay) + "}";
+    return text;
+  }
   case dlc::Stage::Simplify:
     return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
                       "dlc-merge-siblings,canonicalize,cse"

@@ -36,12 +36,21 @@ struct CompileOptions {
   std::vector<std::string> placements;
   /// --pipeline: consecutive stages of equal work, one per device.
   bool pipeline = false;
+  /// --train: append loss, backward graph and optimizer update (docs/training.md).
+  bool train = false;
+  /// --emit-gradients (with --train): return loss, prediction and gradients
+  /// instead of updating weights; an ordinary executable, for checking.
+  bool emitGradients = false;
+  std::string loss = "softmax_cross_entropy";
+  std::string optimizer = "sgd";
+  double lr = 0.01, momentum = 0.0, beta1 = 0.9, beta2 = 0.999, weightDecay = 0.0;
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds
 /// the passes of [first, last] to `pm`; the driver runs the graph stages,
 /// builds the plan from the graph function, then runs the kernel stages.
 enum class Stage {
+  Train,         // --train: dlc-autodiff (+ dlc-make-train-step); empty otherwise
   Simplify,      // canonicalize (layer elimination via folders), CSE
   Place,         // dlc-place over --devices (only when devices are given)
   Fuse,          // vertical fusion into dlc.kernel groups

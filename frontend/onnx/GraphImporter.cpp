@@ -47,7 +47,14 @@ FailureOr<Value> GraphImporter::materialize(StringRef name, ValueEntry &entry) {
   } else {
     return fail("value '" + name + "' is not available");
   }
-  entry.value = dlc::ConstantOp::create(builder, entry.loc.value_or(loc), attr);
+  auto constant = dlc::ConstantOp::create(builder, entry.loc.value_or(loc), attr);
+  // Float initializers are the weights `dlc --train` may update (Constant
+  // nodes and integer initializers are not).
+  const std::vector<TensorData> &inits = model.initializers;
+  if (entry.data && !inits.empty() && entry.data >= &inits.front() &&
+      entry.data <= &inits.back() && isa<FloatType>(attr.getElementType()))
+    constant->setAttr("dlc.initializer", builder.getStringAttr(name));
+  entry.value = constant;
   return entry.value;
 }
 

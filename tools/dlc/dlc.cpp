@@ -3,6 +3,8 @@
 //   dlc [--target=cpu|cuda] [--cuda-arch=sm_NN] [--emit=exe|lib|obj|mlir|linalg|llvm|ptx|dot|plan]
 //       [--devices=cpu,cuda:0 [--pipeline] [--place NODE=DEVICE]...]
 //       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
+//   dlc --train [--loss=L] [--optimizer=O] [--lr=R] [--momentum=M] [--beta1=B]
+//       [--beta2=B] [--weight-decay=W] [--emit-gradients] MODEL.onnx -o TRAINER
 //
 // Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
 //===----------------------------------------------------------------------===//
@@ -68,6 +70,30 @@ static cl::opt<bool> pipeline("pipeline",
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 
+static cl::OptionCategory trainCategory("training (dlc --train, docs/training.md)");
+static cl::opt<bool> train("train", cl::desc("compile a training program (a trainer executable)"),
+                           cl::cat(trainCategory));
+static cl::opt<std::string> loss("loss",
+                                 cl::desc("mse | binary_cross_entropy | softmax_cross_entropy"),
+                                 cl::init("softmax_cross_entropy"), cl::cat(trainCategory));
+static cl::opt<std::string> optimizer("optimizer", cl::desc("sgd | momentum | adam"),
+                                      cl::init("sgd"), cl::cat(trainCategory));
+static cl::opt<double> lr("lr", cl::desc("learning rate (default 0.01)"), cl::init(0.01),
+                          cl::cat(trainCategory));
+static cl::opt<double> momentum("momentum",
+                                cl::desc("SGD momentum (default 0; 0.9 for --optimizer=momentum)"),
+                                cl::init(0.0), cl::cat(trainCategory));
+static cl::opt<double> beta1("beta1", cl::desc("Adam beta1 (default 0.9)"), cl::init(0.9),
+                             cl::cat(trainCategory));
+static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (default 0.999)"), cl::init(0.999),
+                             cl::cat(trainCategory));
+static cl::opt<double> weightDecay("weight-decay", cl::desc("L2 weight decay (default 0)"),
+                                   cl::init(0.0), cl::cat(trainCategory));
+static cl::opt<bool> emitGradients(
+    "emit-gradients",
+    cl::desc("with --train: a program returning loss, prediction and weight gradients"),
+    cl::cat(trainCategory));
+
 /// Parses NAME=d0,d1,... ; dims must be positive integers.
 static bool parseShape(StringRef text, std::string &name, std::vector<int64_t> &dims) {
   auto [lhs, rhs] = text.split('=');
@@ -90,7 +116,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   dlc::registerDlcPasses();
   dlc::registerPipelines();
-  cl::HideUnrelatedOptions(dlcCategory);
+  cl::HideUnrelatedOptions({&dlcCategory, &trainCategory});
   std::vector<const char *> args(argv, argv + argc);
   for (const char *&arg : args)
     if (StringRef(arg) == "--stats" || StringRef(arg) == "-stats")
@@ -111,6 +137,41 @@ int main(int argc, char **argv) {
   options.stats = stats;
   options.cpu = cpu;
   options.cudaArch = cudaArch;
+  options.train = train;
+  options.emitGradients = emitGradients;
+  options.loss = loss;
+  options.optimizer = optimizer;
+  options.lr = lr;
+  options.momentum = momentum;
+  options.beta1 = beta1;
+  options.beta2 = beta2;
+  options.weightDecay = weightDecay;
+  if (train) {
+    std::string problem;
+    if (loss != "mse" && loss != "binary_cross_entropy" && loss != "softmax_cross_entropy")
+      problem = "--loss expects mse, binary_cross_entropy or softmax_cross_entropy, got '" +
+                loss + "'";
+    else if (optimizer != "sgd" && optimizer != "momentum" && optimizer != "adam")
+      problem = "--optimizer expects sgd, momentum or adam, got '" + optimizer + "'";
+    else if (!(lr > 0))
+      problem = "--lr must be positive";
+    else if (!(momentum >= 0 && momentum < 1) || !(beta1 >= 0 && beta1 < 1) ||
+             !(beta2 >= 0 && beta2 < 1))
+      problem = "--momentum, --beta1 and --beta2 must lie in [0, 1)";
+    else if (!(weightDecay >= 0))
+      problem = "--weight-decay must not be negative";
+    else if (emit != dlc::EmitKind::Exe && emit != dlc::EmitKind::Mlir &&
+             emit != dlc::EmitKind::Obj && emit != dlc::EmitKind::Linalg &&
+             emit != dlc::EmitKind::Llvm && emit != dlc::EmitKind::Dot)
+      problem = "--train supports --emit=exe, obj, mlir, linalg, llvm and dot";
+    if (!problem.empty()) {
+      llvm::errs() << "error: " << problem << "\n";
+      return 2;
+    }
+  } else if (emitGradients) {
+    llvm::errs() << "error: --emit-gradients needs --train\n";
+    return 2;
+  }
   if (cudaEmbed != "auto" && cudaEmbed != "cubin" && cudaEmbed != "ptx") {
     llvm::errs() << "error: --cuda-embed expects auto, cubin or ptx, got '" << cudaEmbed << "'\n";
     return 2;

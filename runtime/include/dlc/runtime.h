@@ -194,6 +194,21 @@ DLC_API size_t dlc_dtype_size(int32_t dtype);
  * no global state besides stdio). */
 DLC_API int dlc_cli_main(const dlc_model_image *image, int argc, char **argv);
 
+/* The `main` of `dlc --train` executables (docs/training.md): trains the
+ * step in `image`, starting from the initializers of the ONNX model
+ * `onnx`/`onnx_size` (which --save rewrites with the learned weights).
+ * Flags: --data train.npz (arrays x, y; required), --epochs N, --batch B
+ * (must equal the compiled batch), --val val.npz, --save out.onnx,
+ * --predictions preds.npy (outputs on the --val set, else --data, after
+ * training), --seed S (shuffling), --threads T, --no-progress. Per epoch it
+ * prints `epoch E/N: loss L [acc A] [val_loss L val_acc A] (Ts)` to stdout
+ * and, on a terminal, a progress bar to stderr. Returns 0 on success, 1 on
+ * an error (message on stderr; no partial --save/--predictions file), 2 on
+ * a usage error. Both buffers are borrowed for the call. Thread-safe with
+ * respect to other calls (no global state besides stdio). */
+DLC_API int dlc_train_main(const dlc_model_image *image, const uint8_t *onnx, size_t onnx_size,
+                           int argc, char **argv);
+
 #ifdef __cplusplus
 }
 #endif

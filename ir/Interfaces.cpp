@@ -1,0 +1,4 @@
+//===- Interfaces.cpp - dlc op interfaces ---------------------------------===//
+#include "ir/Interfaces.h"
+
+#include "ir/Interfaces.cpp.inc"
