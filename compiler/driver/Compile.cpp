@@ -154,6 +154,9 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   if (failed(runStages(Stage::Fuse, Stage::Outline)))
     return 1;
   graph = findGraph(*module);
+  // dlc-dispatch-dnnl declared library kernels: link libdlc_dnnl and oneDNN.
+  // (Their kernels hold a call, not elementwise ops: never planned in place.)
+  bool usesDnnl = module->lookupSymbol("dlc_dnnl_conv2d") || module->lookupSymbol("dlc_dnnl_matmul");
   FailureOr<GraphPlan> plan = extractPlan(graph, /*inPlace=*/options.optLevel > 0);
   if (failed(plan))
     return 1;
@@ -210,10 +213,10 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     ok = writeFileAtomically(options.outputPath, object, error);
     break;
   case EmitKind::Exe:
-    ok = linkExecutable(object, options.outputPath, error);
+    ok = linkExecutable(object, usesDnnl, options.outputPath, error);
     break;
   case EmitKind::Lib:
-    ok = linkSharedLibrary(object, *plan, options.outputPath, error);
+    ok = linkSharedLibrary(object, usesDnnl, *plan, options.outputPath, error);
     break;
   default:
     llvm_unreachable("handled above");

@@ -10,13 +10,14 @@ namespace dlc {
 
 /// Links `object` with the runtime (libdlcrt_main.a + libdlcrt.a from the
 /// `lib` folder beside the dlc binary's folder) into an executable at
-/// `outputPath`, atomically.
-bool linkExecutable(const std::string &object, const std::string &outputPath,
+/// `outputPath`, atomically. `usesDnnl`: the object calls libdlc_dnnl
+/// (dlc-dispatch-dnnl), which is linked with oneDNN and OpenMP too.
+bool linkExecutable(const std::string &object, bool usesDnnl, const std::string &outputPath,
                     std::string &error);
 
 /// Links `object` with libdlcrt into a shared library at `outputPath` and
 /// writes `<stem>.h` beside it: typed entry points `<stem>_run(...)`.
-bool linkSharedLibrary(const std::string &object, const GraphPlan &plan,
+bool linkSharedLibrary(const std::string &object, bool usesDnnl, const GraphPlan &plan,
                        const std::string &outputPath, std::string &error);
 
 } // namespace dlc

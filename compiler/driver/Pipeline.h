@@ -29,6 +29,13 @@ struct CompileOptions {
   /// How GPU kernels are embedded: "bin" (cubin, needs ptxas when compiling)
   /// or "isa" (PTX, JIT-compiled by the driver); "" = bin if ptxas is found.
   std::string cudaFormat = "bin";
+  /// Call oneDNN for conv/matmul/gemm kernels (CPU, -O1+, when dlc was built
+  /// with oneDNN; `--no-dnnl` turns it off).
+#ifdef DLC_HAVE_DNNL
+  bool dnnl = true;
+#else
+  bool dnnl = false;
+#endif
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds

@@ -56,6 +56,10 @@ static cl::opt<std::string> cudaEmbed(
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 
+static cl::opt<bool> noDnnl("no-dnnl",
+                            cl::desc("Generate conv/matmul/gemm kernels instead of calling oneDNN"),
+                            cl::init(false), cl::cat(dlcCategory));
+
 /// Parses NAME=d0,d1,... ; dims must be positive integers.
 static bool parseShape(StringRef text, std::string &name, std::vector<int64_t> &dims) {
   auto [lhs, rhs] = text.split('=');
@@ -98,6 +102,8 @@ int main(int argc, char **argv) {
   options.optLevel = static_cast<unsigned>(optLevel.getValue());
   options.stats = stats;
   options.cpu = cpu;
+  if (noDnnl)
+    options.dnnl = false;
   options.cudaArch = cudaArch;
   if (cudaEmbed != "auto" && cudaEmbed != "cubin" && cudaEmbed != "ptx") {
     llvm::errs() << "error: --cuda-embed expects auto, cubin or ptx, got '" << cudaEmbed << "'\n";
