@@ -13,7 +13,7 @@ cycle per core when lscpu lists avx512f (two 512-bit FMA units x 16 lanes x 2),
 32 with AVX2+FMA; GHz is lscpu's max MHz, else BogoMIPS / 2 (the TSC rate,
 i.e. the base clock: turbo can exceed it, so % of peak may read high).
 
-    python3 bench/gemm_sweep.py --dlc build/bin/dlc [--threads 2] [--runs 50]
+    python3 bench/gemm_sweep.py --dlc build/bin/dlc [--threads 2] [--runs 50] [--no-spin]
 """
 import argparse
 import os
@@ -28,7 +28,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from cpu_vs_onnxruntime import dlc_median_ms, ort_median_ms  # noqa: E402
+from cpu_vs_onnxruntime import dlc_median_ms  # noqa: E402
+from onnx_files_vs_onnxruntime import ort_median_ms  # noqa: E402
 
 SIZES = [(64, 64, 64), (128, 768, 768), (128, 3072, 768), (256, 256, 256),
          (512, 512, 512), (1024, 1024, 1024), (49, 2048, 512), (1, 1000, 2048)]
@@ -67,7 +68,11 @@ def main():
                                              / "build" / "bin" / "dlc"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--no-spin", action="store_true",
+                        help="no busy-waiting workers (see onnx_files_vs_onnxruntime.py)")
     args = parser.parse_args()
+    if args.no_spin:
+        os.environ["OMP_WAIT_POLICY"] = "passive"
 
     peak, assumption = machine_peak(args.threads)
     rng = np.random.default_rng(0)
@@ -79,7 +84,7 @@ def main():
         with tempfile.TemporaryDirectory(prefix="dlc-gemm-") as tmp:
             ours, ours_out = dlc_median_ms(args.dlc, model, feeds, args.runs, args.threads,
                                            pathlib.Path(tmp))
-        theirs, ref_out = ort_median_ms(model, feeds, args.runs, args.threads)
+        theirs, ref_out = ort_median_ms(model, feeds, args.runs, args.threads, not args.no_spin)
         same = np.allclose(ours_out[0], ref_out[0], rtol=1e-3, atol=1e-3)
         failed |= not same
         flops = 2.0 * m * n * k
@@ -88,7 +93,9 @@ def main():
             "%d,%d,%d" % (m, n, k), ours, g_ours, 100 * g_ours / peak, theirs, g_theirs,
             100 * g_theirs / peak, "match" if same else "MISMATCH"))
     print("peak: " + assumption)
-    print("%d threads, %d runs, median latency" % (args.threads, args.runs))
+    print("%d threads, %d runs, median latency, spinning %s, load average %s" % (
+        args.threads, args.runs, "off" if args.no_spin else "on (defaults)",
+        " ".join("%.1f" % v for v in os.getloadavg())))
     return 1 if failed else 0
 
 

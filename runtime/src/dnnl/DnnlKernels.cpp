@@ -294,6 +294,8 @@ CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
     return *static_cast<CallSite *>(state);
   static std::mutex creationMutex;
   std::lock_guard<std::mutex> lock(creationMutex);
+  // oneDNN sizes a primitive's work split for the team it is created under.
+  useRuntimeThreads(threadState());
   state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
   if (state)
     return *static_cast<CallSite *>(state);
