@@ -80,6 +80,28 @@ def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def DispatchDnnl : Pass<"dlc-dispatch-dnnl", "mlir::ModuleOp"> {
+  let summary = "Call oneDNN for f32 conv/matmul/gemm kernels and their fusable epilogues";
+  let description = [{
+    Runs on outlined kernels while the graph function still exists (its
+    constants tell which weights never change). In each kernel whose first op
+    is a 2-D f32 conv, a matmul or a gemm that oneDNN can compute, that op
+    and the longest following chain of epilogue ops oneDNN can fuse as
+    post-ops (bias or per-channel/scalar/full add and mul, relu, leaky_relu,
+    clip, sigmoid, tanh, gelu) become one `func.call` of `dlc_dnnl_conv2d` or
+    `dlc_dnnl_matmul` (runtime/include/dlc/dnnl_kernels.h) on buffers: the
+    operands through `bufferization.to_buffer`, the result a `memref.alloc`
+    returned through `bufferization.to_tensor restrict writable`. Each call
+    site gets a constant descriptor global and a mutable two-slot cache
+    global. Ops after the chain stay dlc ops (generated code); kernels it
+    does not match are untouched.
+  }];
+  let dependentDialects = [
+    "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
+    "mlir::func::FuncDialect"
+  ];
+}
+
 def ConvertDlcToLinalg : Pass<"convert-dlc-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower dlc ops to linalg/tensor/arith/math on tensors";
   let dependentDialects = [

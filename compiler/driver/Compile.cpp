@@ -178,6 +178,9 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   if (failed(runStages(Stage::Fuse, Stage::Outline)))
     return 1;
   graph = findGraph(*module);
+  // dlc-dispatch-dnnl declared library kernels: link libdlc_dnnl and oneDNN.
+  // (Their kernels hold a call, not elementwise ops: never planned in place.)
+  bool usesDnnl = module->lookupSymbol("dlc_dnnl_conv2d") || module->lookupSymbol("dlc_dnnl_matmul");
   FailureOr<GraphPlan> plan = extractPlan(graph, /*inPlace=*/options.optLevel > 0);
   if (failed(plan))
     return 1;
@@ -288,10 +291,10 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     ok = writeFileAtomically(options.outputPath, object, error);
     break;
   case EmitKind::Exe:
-    ok = linkExecutable(object, options.outputPath, error, trainer);
+    ok = linkExecutable(object, usesDnnl, options.outputPath, error, trainer);
     break;
   case EmitKind::Lib:
-    ok = linkSharedLibrary(object, *plan, options.outputPath, error);
+    ok = linkSharedLibrary(object, usesDnnl, *plan, options.outputPath, error);
     break;
   default:
     llvm_unreachable("handled above");

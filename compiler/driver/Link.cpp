@@ -8,6 +8,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <vector>
+
 using namespace llvm;
 
 namespace {
@@ -96,12 +98,26 @@ static bool writeScratchFile(const std::string &path, StringRef bytes, std::stri
   return true;
 }
 
-bool dlc::linkExecutable(const std::string &object, const std::string &outputPath,
-                         std::string &error, bool trainer) {
+/// libdlc_dnnl.a and what it needs, to link before libdlcrt.a (it calls
+/// dlc_rt_kernel_threads); nothing when the object makes no oneDNN call.
+static bool dnnlLinkArgs(bool usesDnnl, std::vector<std::string> &args, std::string &error) {
+  if (!usesDnnl)
+    return true;
+  std::string library;
+  if (!findRuntimeLibrary("libdlc_dnnl.a", library, error))
+    return false;
+  args.insert(args.end(), {library, "-ldnnl", "-fopenmp", "-lstdc++"});
+  return true;
+}
+
+bool dlc::linkExecutable(const std::string &object, bool usesDnnl,
+                         const std::string &outputPath, std::string &error, bool trainer) {
   std::string runtime, runtimeMain;
+  std::vector<std::string> dnnl;
   if (!findRuntimeLibrary("libdlcrt.a", runtime, error) ||
       !findRuntimeLibrary(trainer ? "libdlcrt_train_main.a" : "libdlcrt_main.a", runtimeMain,
-                          error))
+                          error) ||
+      !dnnlLinkArgs(usesDnnl, dnnl, error))
     return false;
   ScratchDir scratch;
   if (scratch.ec) {
@@ -112,17 +128,19 @@ bool dlc::linkExecutable(const std::string &object, const std::string &outputPat
   if (!writeScratchFile(objectPath, object, error))
     return false;
   PendingOutput output(outputPath);
-  if (!runCompilerDriver({"-o", output.tempPath(), objectPath, runtimeMain, runtime,
-                          "-lpthread", "-lm", "-ldl"},
-                         error))
+  std::vector<std::string> args{"-o", output.tempPath(), objectPath, runtimeMain};
+  args.insert(args.end(), dnnl.begin(), dnnl.end());
+  args.insert(args.end(), {runtime, "-lpthread", "-lm", "-ldl"});
+  if (!runCompilerDriver(args, error))
     return false;
   return output.commit(error);
 }
 
-bool dlc::linkSharedLibrary(const std::string &object, const GraphPlan &plan,
+bool dlc::linkSharedLibrary(const std::string &object, bool usesDnnl, const GraphPlan &plan,
                             const std::string &outputPath, std::string &error) {
   std::string runtime;
-  if (!findRuntimeLibrary("libdlcrt.a", runtime, error))
+  std::vector<std::string> dnnl;
+  if (!findRuntimeLibrary("libdlcrt.a", runtime, error) || !dnnlLinkArgs(usesDnnl, dnnl, error))
     return false;
   ScratchDir scratch;
   if (scratch.ec) {
@@ -141,10 +159,12 @@ bool dlc::linkSharedLibrary(const std::string &object, const GraphPlan &plan,
   // Both files go to temporaries first; the header is renamed into place
   // only after the library, and a failure leaves neither.
   PendingOutput output(outputPath), header(headerPath);
-  if (!runCompilerDriver({"-shared", "-fPIC", "-O2", "-x", "c", apiPath, "-x", "none",
-                          "-I" + runtimeIncludeDir(), "-o", output.tempPath(), objectPath,
-                          runtime, "-Wl,-Bsymbolic", "-lpthread", "-lm", "-ldl"},
-                         error) ||
+  std::vector<std::string> args{"-shared", "-fPIC", "-O2", "-x", "c", apiPath, "-x", "none",
+                                "-I" + runtimeIncludeDir(), "-o", output.tempPath(),
+                                objectPath};
+  args.insert(args.end(), dnnl.begin(), dnnl.end());
+  args.insert(args.end(), {runtime, "-Wl,-Bsymbolic", "-lpthread", "-lm", "-ldl"});
+  if (!runCompilerDriver(args, error) ||
       !writeScratchFile(header.tempPath(), generateApiHeader(plan, stem), error) ||
       !output.commit(error))
     return false;

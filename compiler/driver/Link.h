@@ -10,14 +10,16 @@ namespace dlc {
 
 /// Links `object` with the runtime (libdlcrt_main.a + libdlcrt.a from the
 /// `lib` folder beside the dlc binary's folder) into an executable at
-/// `outputPath`, atomically. A `trainer` links libdlcrt_train_main.a instead:
-/// the training loop of `dlc --train` (docs/training.md).
-bool linkExecutable(const std::string &object, const std::string &outputPath,
+/// `outputPath`, atomically. `usesDnnl`: the object calls libdlc_dnnl
+/// (dlc-dispatch-dnnl), which is linked with oneDNN and OpenMP too. A
+/// `trainer` links libdlcrt_train_main.a instead of libdlcrt_main.a: the
+/// training loop of `dlc --train` (docs/training.md).
+bool linkExecutable(const std::string &object, bool usesDnnl, const std::string &outputPath,
                     std::string &error, bool trainer = false);
 
 /// Links `object` with libdlcrt into a shared library at `outputPath` and
 /// writes `<stem>.h` beside it: typed entry points `<stem>_run(...)`.
-bool linkSharedLibrary(const std::string &object, const GraphPlan &plan,
+bool linkSharedLibrary(const std::string &object, bool usesDnnl, const GraphPlan &plan,
                        const std::string &outputPath, std::string &error);
 
 } // namespace dlc

@@ -41,7 +41,10 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   case dlc::Stage::Fuse:
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:
-    return "dlc-outline-kernels";
+    // Library dispatch needs the graph (which weights are constants).
+    return optimize && options.dnnl && options.target == "cpu"
+               ? "dlc-outline-kernels,dlc-dispatch-dnnl"
+               : "dlc-outline-kernels";
   case dlc::Stage::LowerToLinalg:
     return optimize ? "convert-dlc-to-linalg,func.func(linalg-fuse-elementwise-ops,"
                       "canonicalize,cse)"

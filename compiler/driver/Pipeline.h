@@ -44,6 +44,13 @@ struct CompileOptions {
   std::string loss = "softmax_cross_entropy";
   std::string optimizer = "sgd";
   double lr = 0.01, momentum = 0.0, beta1 = 0.9, beta2 = 0.999, weightDecay = 0.0;
+  /// Call oneDNN for conv/matmul/gemm kernels (CPU, -O1+, when dlc was built
+  /// with oneDNN; `--no-dnnl` turns it off).
+#ifdef DLC_HAVE_DNNL
+  bool dnnl = true;
+#else
+  bool dnnl = false;
+#endif
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds

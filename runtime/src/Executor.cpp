@@ -5,6 +5,7 @@
 // state; both live in a `Run` taken from a per-executor pool, so steady-state
 // runs allocate nothing and concurrent runs never share mutable state.
 #include "Executor.h"
+#include "dlc/dnnl_kernels.h"
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +20,11 @@ using dlc::rt::NodeTiming;
 
 namespace {
 constexpr uint32_t kNoNode = UINT32_MAX;
+
+/// The thread count library kernels (oneDNN) may use while this thread runs
+/// a node: the model's, since batch-1 graphs are mostly chains and a node's
+/// own parallelism is where the cores go.
+thread_local uint32_t kernelThreads = 1;
 
 uint64_t nowNs() {
   return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -97,6 +103,7 @@ Executor::Executor(const dlc_model_image &image, const PlanView &plan, uint32_t 
   // frees its extra arenas instead of holding them until the model is freed.
   maxIdleRuns = std::max(4u, std::thread::hardware_concurrency());
   idleRuns.reserve(maxIdleRuns);
+  this->numThreads = numThreads;
   if (numThreads > 1)
     pool = std::make_unique<ThreadPool>(numThreads - 1);
 }
@@ -231,6 +238,7 @@ void Executor::runNode(Run &run, uint32_t node) const {
     // A GPU kernel's entry is host code that launches it (src/cuda).
     memory->runGpuNode(image.kernels[n.kernel], args);
   } else if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
+    kernelThreads = numThreads; // library kernels (oneDNN) use the run's threads
     image.kernels[n.kernel](args);
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint32_t slot = argStart[i];
@@ -246,3 +254,5 @@ void Executor::runNode(Run &run, uint32_t node) const {
   if (run.timings)
     run.timings[i] = NodeTiming{start, nowNs(), ThreadPool::currentWorker()};
 }
+
+extern "C" uint32_t dlc_rt_kernel_threads(void) { return kernelThreads; }

@@ -88,6 +88,7 @@ private:
   PlanView plan;
   MemorySpace *memory;
   uint32_t first, count;
+  unsigned numThreads = 1; // counts the caller; library kernels use as many
   uint64_t arenaSize; // rounded up to the alignment, at least one alignment unit
 
   // Flattened node arguments: node n's args are args[argStart[n - first]...].

@@ -70,6 +70,10 @@ static cl::opt<bool> pipeline("pipeline",
 static cl::opt<std::string> cpu("mcpu", cl::desc("x86-64 CPU to tune for (default: native)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 
+static cl::opt<bool> noDnnl("no-dnnl",
+                            cl::desc("Generate conv/matmul/gemm kernels instead of calling oneDNN"),
+                            cl::init(false), cl::cat(dlcCategory));
+
 static cl::OptionCategory trainCategory("training (dlc --train, docs/training.md)");
 static cl::opt<bool> train("train", cl::desc("compile a training program (a trainer executable)"),
                            cl::cat(trainCategory));
@@ -136,6 +140,8 @@ int main(int argc, char **argv) {
   options.optLevel = static_cast<unsigned>(optLevel.getValue());
   options.stats = stats;
   options.cpu = cpu;
+  if (noDnnl)
+    options.dnnl = false;
   options.cudaArch = cudaArch;
   options.train = train;
   options.emitGradients = emitGradients;

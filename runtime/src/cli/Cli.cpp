@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace dlc::rt;
@@ -197,7 +198,31 @@ int run(const dlc_model_image *image, const CliOptions &o) {
 }
 } // namespace
 
+// Defined only when the executable links libdlc_dnnl (weak: not pulled in).
+extern "C" __attribute__((weak)) void dlc_dnnl_conv2d(int64_t *, const int64_t *, const float *,
+                                                     const float *, const float *, const float *,
+                                                     const float *, float *);
+extern "C" __attribute__((weak)) void dlc_dnnl_matmul(int64_t *, const int64_t *, const float *,
+                                                     const float *, const float *, const float *,
+                                                     const float *, float *);
+
+/// oneDNN runs on OpenMP, whose idle threads spin (~300k iterations) by
+/// default; with its static work split, a spinning or preempted team member
+/// costs milliseconds per primitive on a machine shared with other jobs
+/// (measured: 2-thread MobileNetV2 1.8 s instead of ~15 ms on the 2-core CI
+/// machine, docs/performance.md). libgomp reads OMP_WAIT_POLICY once, in its
+/// constructor, before main: so an executable using oneDNN whose user did not
+/// choose a policy re-executes itself once with OMP_WAIT_POLICY=passive.
+static void preferSleepingOpenMpThreads(char **argv) {
+  if ((!dlc_dnnl_conv2d && !dlc_dnnl_matmul) || std::getenv("OMP_WAIT_POLICY"))
+    return;
+  if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
+    return;
+  execv("/proc/self/exe", argv); // returns only on failure: run as we are
+}
+
 extern "C" int dlc_cli_main(const dlc_model_image *image, int argc, char **argv) {
+  preferSleepingOpenMpThreads(argv);
   try {
     CliOptions options;
     if (int code = parseCliOptions(argc, argv, options); code >= 0)

@@ -1,0 +1,365 @@
+//===- DispatchDnnl.cpp - conv/matmul/gemm kernels as oneDNN calls --------===//
+//
+// A kernel's leading contraction and the epilogue chain after it become one
+// call into libdlc_dnnl (runtime/include/dlc/dnnl_kernels.h). The rewrite
+// happens on tensors, before convert-dlc-to-linalg, so what follows the
+// chain is lowered as usual and one-shot bufferization sees only
+// to_buffer/to_tensor around an opaque call. Everything the library needs
+// that is known at compile time goes into a constant descriptor global.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Passes.h"
+#include "ir/Ops.h"
+#include "dlc/dnnl_kernels.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cfloat>
+#include <cstring>
+
+namespace dlc {
+#define GEN_PASS_DEF_DISPATCHDNNL
+#include "compiler/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+int64_t floatBits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+/// A static-shape f32 tensor.
+bool isStaticF32(Type type) {
+  auto t = llvm::dyn_cast<RankedTensorType>(type);
+  return t && t.hasStaticShape() && t.getElementType().isF32();
+}
+
+bool allStaticF32(Operation *op) {
+  return llvm::all_of(op->getOperandTypes(), isStaticF32) &&
+         llvm::all_of(op->getResultTypes(), isStaticF32);
+}
+
+ArrayRef<int64_t> shapeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getShape(); }
+
+/// The call being built: operands and descriptor.
+struct Dispatch {
+  StringRef callee;
+  Value lhs, rhs, bias;
+  SmallVector<Value> binaries;
+  SmallVector<int64_t> desc = SmallVector<int64_t>(DLC_DNNL_DESC_SIZE, 0);
+  SmallVector<Operation *> ops; // head first
+  size_t channelDim = 1;        // of the result: conv 1, matmul rank-1
+
+  unsigned numPostOps() const { return unsigned(desc[DLC_DNNL_NUM_POST_OPS]); }
+  void addPostOp(int64_t kind, float a = 0.f, float b = 0.f, int64_t broadcast = 0) {
+    int64_t *r = &desc[DLC_DNNL_POST_OPS + 4 * numPostOps()];
+    r[0] = kind;
+    r[1] = floatBits(a);
+    r[2] = floatBits(b);
+    r[3] = broadcast;
+    ++desc[DLC_DNNL_NUM_POST_OPS];
+  }
+};
+
+/// Is the kernel argument `v` a constant at every call site?
+bool isConstantArg(Value v, const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs) {
+  auto arg = llvm::dyn_cast<BlockArgument>(v);
+  if (!arg)
+    return false;
+  auto it = constArgs.find(arg.getOwner()->getParentOp());
+  return it != constArgs.end() && it->second[arg.getArgNumber()];
+}
+
+bool matchConv(dlc::ConvOp conv, Dispatch &d) {
+  if (!allStaticF32(conv) || shapeOf(conv.getInput()).size() != 4)
+    return false;
+  ArrayRef<int64_t> x = shapeOf(conv.getInput()), w = shapeOf(conv.getWeight()),
+                    y = shapeOf(conv.getOutput());
+  ArrayRef<int64_t> s = conv.getStrides(), p = conv.getPads(), dil = conv.getDilations();
+  if (s.size() != 2 || p.size() != 4 || dil.size() != 2)
+    return false;
+  d.callee = "dlc_dnnl_conv2d";
+  d.lhs = conv.getInput();
+  d.rhs = conv.getWeight();
+  d.bias = conv.getBias();
+  int64_t values[] = {DLC_DNNL_CONV2D, x[0], x[1], x[2], x[3], w[0], w[2], w[3], y[2], y[3],
+                      s[0], s[1], p[0], p[1], p[2], p[3], dil[0], dil[1], conv.getGroup()};
+  llvm::copy(values, d.desc.begin());
+  d.channelDim = 1;
+  return true;
+}
+
+/// Leading (batch) dims of a matmul operand must be all 1 or equal the
+/// result's: the library sees [batch or 1, M, K].
+std::optional<bool> isBatched(ArrayRef<int64_t> operand, ArrayRef<int64_t> result) {
+  ArrayRef<int64_t> batch = operand.drop_back(2), out = result.drop_back(2);
+  if (llvm::all_of(batch, [](int64_t d) { return d == 1; }))
+    return false;
+  if (batch.size() != out.size() || !llvm::equal(batch, out))
+    return std::nullopt;
+  return true;
+}
+
+bool matchMatMul(dlc::MatMulOp mm, Dispatch &d) {
+  if (!allStaticF32(mm) || shapeOf(mm.getLhs()).size() < 2 || shapeOf(mm.getRhs()).size() < 2)
+    return false;
+  ArrayRef<int64_t> a = shapeOf(mm.getLhs()), b = shapeOf(mm.getRhs()),
+                    y = shapeOf(mm.getOutput());
+  std::optional<bool> lhsBatched = isBatched(a, y), rhsBatched = isBatched(b, y);
+  if (!lhsBatched || !rhsBatched)
+    return false;
+  int64_t batch = 1;
+  for (int64_t dim : y.drop_back(2))
+    batch *= dim;
+  if (batch > 1 && !*lhsBatched)
+    return false; // a shared lhs against batched rhs: left to generated code
+  d.callee = "dlc_dnnl_matmul";
+  d.lhs = mm.getLhs();
+  d.rhs = mm.getRhs();
+  int64_t values[] = {DLC_DNNL_MATMUL, batch, a[a.size() - 2], b.back(), a.back(),
+                      batch > 1 && *lhsBatched, batch > 1 && *rhsBatched, 0, 0,
+                      floatBits(1.f)};
+  llvm::copy(values, d.desc.begin());
+  d.channelDim = y.size() - 1;
+  return true;
+}
+
+bool matchGemm(dlc::GemmOp gemm, Dispatch &d) {
+  if (!allStaticF32(gemm))
+    return false;
+  ArrayRef<int64_t> y = shapeOf(gemm.getOutput());
+  int64_t k = shapeOf(gemm.getA())[gemm.getTransA() ? 0 : 1];
+  float alpha = gemm.getAlpha().convertToFloat();
+  d.callee = "dlc_dnnl_matmul";
+  d.lhs = gemm.getA();
+  d.rhs = gemm.getB();
+  int64_t values[] = {DLC_DNNL_MATMUL, 1, y[0], y[1], k, 0, 0, gemm.getTransA(),
+                      gemm.getTransB(), floatBits(alpha)};
+  llvm::copy(values, d.desc.begin());
+  d.channelDim = 1;
+  if (Value c = gemm.getC()) {
+    // alpha scales the product only: C goes in unscaled as bias/post-op.
+    if (alpha != 1.f || gemm.getBeta().convertToFloat() != 1.f)
+      return false;
+    ArrayRef<int64_t> cs = shapeOf(c);
+    int64_t count = 1;
+    for (int64_t dim : cs)
+      count *= dim;
+    if (count == y[1] && !cs.empty() && cs.back() == y[1])
+      d.bias = c;
+    else if (count == 1)
+      d.binaries.push_back(c), d.addPostOp(DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_SCALAR);
+    else if (llvm::equal(cs, y))
+      d.binaries.push_back(c), d.addPostOp(DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
+    else
+      return false;
+  }
+  return true;
+}
+
+/// How `operand` broadcasts against the result, if the library can do it.
+std::optional<int64_t> broadcastKind(Value operand, ArrayRef<int64_t> result, size_t channel) {
+  ArrayRef<int64_t> s = shapeOf(operand);
+  if (s.size() > result.size())
+    return std::nullopt;
+  if (llvm::equal(s, result))
+    return DLC_DNNL_BCAST_NONE;
+  SmallVector<int64_t> aligned(result.size() - s.size(), 1);
+  aligned.append(s.begin(), s.end());
+  bool scalar = true, perChannel = true;
+  for (size_t i = 0; i < aligned.size(); ++i) {
+    scalar &= aligned[i] == 1;
+    perChannel &= aligned[i] == (i == channel ? result[i] : 1);
+  }
+  if (scalar)
+    return DLC_DNNL_BCAST_SCALAR;
+  if (perChannel)
+    return DLC_DNNL_BCAST_CHANNEL;
+  return std::nullopt;
+}
+
+/// Appends `op` to the post-ops if oneDNN can fuse it; `current` is the value
+/// the chain has computed so far.
+bool appendEpilogue(Operation *op, Value current, Dispatch &d) {
+  if (d.numPostOps() == DLC_DNNL_MAX_POST_OPS || op->getNumResults() != 1 ||
+      !llvm::isa<dlc::DlcDialect>(op->getDialect()) || !allStaticF32(op) ||
+      op->getResultTypes()[0] != current.getType())
+    return false;
+  ArrayRef<int64_t> result = shapeOf(current);
+  if (llvm::isa<dlc::AddOp, dlc::MulOp>(op)) {
+    Value other = op->getOperand(0) == current ? op->getOperand(1) : op->getOperand(0);
+    if (other == current || !llvm::isa<BlockArgument>(other))
+      return false;
+    std::optional<int64_t> kind = broadcastKind(other, result, d.channelDim);
+    if (!kind)
+      return false;
+    bool isAdd = llvm::isa<dlc::AddOp>(op);
+    if (isAdd && *kind == DLC_DNNL_BCAST_CHANNEL && !d.bias && d.numPostOps() == 0) {
+      d.bias = other; // [1, K, 1, 1] / [1, N] hold the K / N values densely
+      return true;
+    }
+    if (d.binaries.size() == DLC_DNNL_MAX_BINARY)
+      return false;
+    d.binaries.push_back(other);
+    d.addPostOp(isAdd ? DLC_DNNL_POST_ADD : DLC_DNNL_POST_MUL, 0, 0, *kind);
+    return true;
+  }
+  if (llvm::isa<dlc::ReluOp>(op))
+    return d.addPostOp(DLC_DNNL_POST_RELU), true;
+  if (auto leaky = llvm::dyn_cast<dlc::LeakyReluOp>(op))
+    return d.addPostOp(DLC_DNNL_POST_RELU, leaky.getAlpha().convertToFloat()), true;
+  if (auto clip = llvm::dyn_cast<dlc::ClipOp>(op)) {
+    float lo = clip.getMin() ? float(clip.getMin()->convertToDouble()) : -FLT_MAX;
+    float hi = clip.getMax() ? float(clip.getMax()->convertToDouble()) : FLT_MAX;
+    return d.addPostOp(DLC_DNNL_POST_CLIP, lo, hi), true;
+  }
+  if (llvm::isa<dlc::SigmoidOp>(op))
+    return d.addPostOp(DLC_DNNL_POST_SIGMOID), true;
+  if (llvm::isa<dlc::TanhOp>(op))
+    return d.addPostOp(DLC_DNNL_POST_TANH), true;
+  if (auto gelu = llvm::dyn_cast<dlc::GeluOp>(op)) {
+    bool tanh = gelu.getApproximate() == "tanh";
+    return d.addPostOp(tanh ? DLC_DNNL_POST_GELU_TANH : DLC_DNNL_POST_GELU_ERF), true;
+  }
+  return false;
+}
+
+/// The kernel's leading contraction plus its fusable epilogue chain.
+std::optional<Dispatch> match(func::FuncOp kernel,
+                              const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs) {
+  Block &body = kernel.getBody().front();
+  Operation *head = &body.front();
+  Dispatch d;
+  bool matched = llvm::TypeSwitch<Operation *, bool>(head)
+                     .Case([&](dlc::ConvOp op) { return matchConv(op, d); })
+                     .Case([&](dlc::MatMulOp op) { return matchMatMul(op, d); })
+                     .Case([&](dlc::GemmOp op) { return matchGemm(op, d); })
+                     .Default([](Operation *) { return false; });
+  if (!matched)
+    return std::nullopt;
+  d.ops.push_back(head);
+  Value current = head->getResult(0);
+  while (current.hasOneUse()) {
+    Operation *user = *current.getUsers().begin();
+    if (user->getBlock() != &body || !appendEpilogue(user, current, d))
+      break;
+    d.ops.push_back(user);
+    current = user->getResult(0);
+  }
+  d.desc[DLC_DNNL_HAS_BIAS] = d.bias != nullptr;
+  d.desc[DLC_DNNL_CONST_WEIGHTS] = isConstantArg(d.rhs, constArgs);
+  return d;
+}
+
+/// `buffer` as the first element of a memref<1xT> view: the bare-pointer
+/// call convention passes only the (aligned) pointer, and one type serves
+/// every call site (convert-func-to-llvm rejects dynamic sizes there).
+MemRefType pointerType(Type element) { return MemRefType::get({1}, element); }
+
+Value asPointer(OpBuilder &b, Location loc, Value buffer) {
+  auto type = llvm::cast<MemRefType>(buffer.getType());
+  return memref::ReinterpretCastOp::create(b, loc, pointerType(type.getElementType()), buffer,
+                                           0, {1}, {1});
+}
+
+func::FuncOp declareLibraryFunction(ModuleOp module, StringRef name) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  MLIRContext *ctx = module.getContext();
+  auto i64s = pointerType(IntegerType::get(ctx, 64));
+  auto f32s = pointerType(Float32Type::get(ctx));
+  auto cache = MemRefType::get({2}, IntegerType::get(ctx, 64));
+  SmallVector<Type> inputs{cache, i64s, f32s, f32s, f32s, f32s, f32s, f32s};
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = func::FuncOp::create(b, module.getLoc(), name, b.getFunctionType(inputs, {}));
+  fn.setPrivate();
+  return fn;
+}
+
+void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
+  MLIRContext *ctx = module.getContext();
+  Operation *tail = d.ops.back();
+  Location loc = tail->getLoc();
+  auto i64 = IntegerType::get(ctx, 64);
+
+  // Per call site: the descriptor (constant) and the primitive cache (mutable).
+  OpBuilder globals = OpBuilder::atBlockBegin(module.getBody());
+  std::string stem = kernel.getSymName().str();
+  auto descType = MemRefType::get({int64_t(d.desc.size())}, i64);
+  auto descValue = DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
+                                          ArrayRef<int64_t>(d.desc));
+  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
+                           globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
+                           globals.getUnitAttr(), /*alignment=*/IntegerAttr());
+  auto cacheType = MemRefType::get({2}, i64);
+  auto zeros = DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0});
+  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
+                           globals.getStringAttr("private"), TypeAttr::get(cacheType), zeros,
+                           /*constant=*/UnitAttr(), globals.getI64IntegerAttr(8));
+
+  OpBuilder b(tail);
+  auto buffer = [&](Value tensor) -> Value {
+    auto type = llvm::cast<RankedTensorType>(tensor.getType());
+    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+    Value m = bufferization::ToBufferOp::create(b, loc, memrefType, tensor, /*read_only=*/true);
+    return asPointer(b, loc, m);
+  };
+  auto resultType = llvm::cast<RankedTensorType>(tail->getResult(0).getType());
+  Value out = memref::AllocOp::create(
+      b, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+      b.getI64IntegerAttr(64));
+  Value outPointer = asPointer(b, loc, out);
+  Value cache = memref::GetGlobalOp::create(
+      b, loc, cacheType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem));
+  Value desc = memref::GetGlobalOp::create(
+      b, loc, descType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem));
+  SmallVector<Value> args{cache, asPointer(b, loc, desc), buffer(d.lhs), buffer(d.rhs)};
+  args.push_back(d.bias ? buffer(d.bias) : outPointer); // unused operands: never read
+  for (unsigned i = 0; i < DLC_DNNL_MAX_BINARY; ++i)
+    args.push_back(i < d.binaries.size() ? buffer(d.binaries[i]) : outPointer);
+  args.push_back(outPointer);
+  func::CallOp::create(b, loc, declareLibraryFunction(module, d.callee), args);
+  Value result = bufferization::ToTensorOp::create(b, loc, resultType, out, /*restrict=*/true,
+                                                   /*writable=*/true);
+  tail->getResult(0).replaceAllUsesWith(result);
+  for (Operation *op : llvm::reverse(d.ops))
+    op->erase();
+}
+
+struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // Which kernel arguments are graph constants at every call site.
+    llvm::DenseMap<Operation *, SmallVector<bool>> constArgs;
+    for (auto graph : module.getOps<func::FuncOp>()) {
+      if (!graph->hasAttr(dlc::kGraphAttr))
+        continue;
+      graph.walk([&](func::CallOp call) {
+        auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+        if (!callee)
+          return;
+        SmallVector<bool> isConst;
+        for (Value operand : call.getOperands())
+          isConst.push_back(operand.getDefiningOp<dlc::ConstantOp>() != nullptr);
+        auto [it, inserted] = constArgs.try_emplace(callee, isConst);
+        if (!inserted)
+          for (size_t i = 0; i < isConst.size(); ++i)
+            it->second[i] = it->second[i] && isConst[i];
+      });
+    }
+    for (auto kernel : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      if (!kernel->hasAttr(dlc::kKernelAttr) || kernel.isExternal())
+        continue;
+      if (std::optional<Dispatch> d = match(kernel, constArgs))
+        rewrite(module, kernel, *d);
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,440 @@
+// oneDNN convolutions and matrix products for compiled models (see
+// include/dlc/dnnl_kernels.h for the contract with dlc-dispatch-dnnl).
+//
+// Activations stay in dlc's plain row-major layout (NCHW, [.., M, N]) so a
+// call replaces a generated kernel one to one; only constant weights move to
+// the layout the primitive prefers, once. Post-ops (bias, activations,
+// residual adds) run inside the primitive.
+#include "dlc/dnnl_kernels.h"
+
+#include <dnnl.hpp>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace {
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+float bitsToFloat(int64_t bits) {
+  uint32_t b = uint32_t(bits);
+  float f;
+  std::memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+dnnl::engine &cpuEngine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+/// One stream and one scratchpad per thread: primitives are shared by all
+/// threads of all runs, these are not.
+struct ThreadState {
+  dnnl::stream stream{cpuEngine()};
+  std::vector<uint8_t> scratch;
+  int ompThreads = 0;
+};
+ThreadState &threadState() {
+  thread_local ThreadState state;
+  return state;
+}
+
+/// Matches OpenMP's team size to the executor's thread count for this run.
+void useRuntimeThreads(ThreadState &ts) {
+  int want = int(dlc_rt_kernel_threads());
+  if (want < 1)
+    want = 1;
+  if (ts.ompThreads != want) {
+    omp_set_num_threads(want);
+    ts.ompThreads = want;
+  }
+}
+
+struct PostOp {
+  int64_t kind;
+  float a, b;
+  int64_t broadcast;
+};
+
+std::vector<PostOp> readPostOps(const int64_t *desc) {
+  std::vector<PostOp> ops;
+  for (int64_t i = 0; i < desc[DLC_DNNL_NUM_POST_OPS] && i < DLC_DNNL_MAX_POST_OPS; ++i) {
+    const int64_t *r = desc + DLC_DNNL_POST_OPS + 4 * i;
+    ops.push_back({r[0], bitsToFloat(r[1]), bitsToFloat(r[2]), r[3]});
+  }
+  return ops;
+}
+
+bool isBinary(const PostOp &op) {
+  return op.kind == DLC_DNNL_POST_ADD || op.kind == DLC_DNNL_POST_MUL;
+}
+
+/// dims of a binary operand of `dst` with the given broadcast; `channel` is
+/// the dim holding output channels.
+memory::dims binaryDims(const memory::dims &dst, int64_t broadcast, size_t channel) {
+  if (broadcast == DLC_DNNL_BCAST_NONE)
+    return dst;
+  memory::dims dims(dst.size(), 1);
+  if (broadcast == DLC_DNNL_BCAST_CHANNEL)
+    dims[channel] = dst[channel];
+  return dims;
+}
+
+tag plainTag(size_t rank) {
+  switch (rank) {
+  case 1: return tag::a;
+  case 2: return tag::ab;
+  case 3: return tag::abc;
+  case 4: return tag::abcd;
+  default: return tag::abcde;
+  }
+}
+
+/// The index of the post-op done as oneDNN's `sum` (dst preloaded with the
+/// operand: any layout, fused by every convolution), or -1: the first add of
+/// a same-shape operand (a residual).
+int sumPostOp(const std::vector<PostOp> &ops) {
+  for (size_t i = 0; i < ops.size(); ++i)
+    if (ops[i].kind == DLC_DNNL_POST_ADD && ops[i].broadcast == DLC_DNNL_BCAST_NONE)
+      return int(i);
+  return -1;
+}
+
+dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &dst,
+                           size_t channel, int sumIndex) {
+  dnnl::post_ops po;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const PostOp &op = ops[i];
+    if (int(i) == sumIndex) {
+      po.append_sum(1.f);
+      continue;
+    }
+    using alg = dnnl::algorithm;
+    switch (op.kind) {
+    case DLC_DNNL_POST_RELU: po.append_eltwise(1.f, alg::eltwise_relu, op.a, 0.f); break;
+    case DLC_DNNL_POST_CLIP: po.append_eltwise(1.f, alg::eltwise_clip_v2, op.a, op.b); break;
+    case DLC_DNNL_POST_SIGMOID: po.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f); break;
+    case DLC_DNNL_POST_TANH: po.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f); break;
+    case DLC_DNNL_POST_GELU_ERF: po.append_eltwise(1.f, alg::eltwise_gelu_erf, 0.f, 0.f); break;
+    case DLC_DNNL_POST_GELU_TANH: po.append_eltwise(1.f, alg::eltwise_gelu_tanh, 0.f, 0.f); break;
+    case DLC_DNNL_POST_ADD:
+    case DLC_DNNL_POST_MUL: {
+      memory::dims dims = binaryDims(dst, op.broadcast, channel);
+      po.append_binary(op.kind == DLC_DNNL_POST_ADD ? alg::binary_add : alg::binary_mul,
+                       memory::desc(dims, dt::f32, plainTag(dims.size())));
+      break;
+    }
+    }
+  }
+  return po;
+}
+
+/// The post-ops by plain loops, for a primitive created without them.
+void applyPostOps(const std::vector<PostOp> &ops, const memory::dims &dst, size_t channel,
+                  const float *const *binary, float *out) {
+  int64_t total = 1, inner = 1;
+  for (size_t d = 0; d < dst.size(); ++d) {
+    total *= dst[d];
+    if (d > channel)
+      inner *= dst[d];
+  }
+  int64_t channels = dst[channel];
+  unsigned nextBinary = 0;
+  for (const PostOp &op : ops) {
+    const float *src1 = isBinary(op) ? binary[nextBinary++] : nullptr;
+    for (int64_t i = 0; i < total; ++i) {
+      float &x = out[i];
+      float y = 0.f;
+      if (src1)
+        y = op.broadcast == DLC_DNNL_BCAST_NONE      ? src1[i]
+            : op.broadcast == DLC_DNNL_BCAST_CHANNEL ? src1[(i / inner) % channels]
+                                                     : src1[0];
+      switch (op.kind) {
+      case DLC_DNNL_POST_RELU: x = x < 0.f ? x * op.a : x; break;
+      case DLC_DNNL_POST_CLIP: x = std::fmin(std::fmax(x, op.a), op.b); break;
+      case DLC_DNNL_POST_SIGMOID: x = 1.f / (1.f + std::exp(-x)); break;
+      case DLC_DNNL_POST_TANH: x = std::tanh(x); break;
+      case DLC_DNNL_POST_GELU_ERF: x = 0.5f * x * (1.f + std::erf(x * float(M_SQRT1_2))); break;
+      case DLC_DNNL_POST_GELU_TANH:
+        x = 0.5f * x *
+            (1.f + std::tanh(0.7978845608f * (x + 0.044715f * x * x * x)));
+        break;
+      case DLC_DNNL_POST_ADD: x += y; break;
+      case DLC_DNNL_POST_MUL: x *= y; break;
+      }
+    }
+  }
+}
+
+/// What one call site keeps: the primitive, the reorders between dlc's
+/// plain activations and the layouts the primitive chose, and the reordered
+/// constant weights per weights address (one model image normally has one).
+struct CallSite {
+  dnnl::primitive prim;
+  memory::desc src, weights, plainWeights, bias, dst, scratch;
+  memory::desc primSrc, primDst; // the primitive's layouts (== src/dst: no reorder)
+  dnnl::reorder srcIn, dstIn, dstOut; // plain -> primSrc / primDst, primDst -> plain
+  std::vector<memory::desc> binaries;
+  std::vector<PostOp> postOps;
+  bool fusedPostOps = true;
+  bool constWeights = false;
+  int sumIndex = -1; // post-op done as `sum`; its operand is preloaded into dst
+  size_t channel = 1;
+  std::mutex weightsMutex;
+  std::vector<std::pair<const float *, memory>> reordered;
+
+  /// Weights in the primitive's layout: the caller's buffer when it already
+  /// is, else a reordered copy (cached when the weights are constant).
+  memory weightsMemory(const float *data, memory &scratchCopy, dnnl::stream &stream) {
+    memory plain(plainWeights, cpuEngine(), const_cast<float *>(data));
+    if (weights == plainWeights)
+      return plain;
+    if (constWeights) {
+      std::lock_guard<std::mutex> lock(weightsMutex);
+      for (auto &[ptr, mem] : reordered)
+        if (ptr == data)
+          return mem;
+    }
+    memory copy(weights, cpuEngine());
+    dnnl::reorder(plain, copy).execute(stream, plain, copy);
+    stream.wait();
+    if (constWeights) {
+      std::lock_guard<std::mutex> lock(weightsMutex);
+      reordered.emplace_back(data, copy);
+    } else {
+      scratchCopy = copy;
+    }
+    return copy;
+  }
+
+  /// Reorders between the plain and the primitive's layouts, created once.
+  void prepareReorders() {
+    if (primSrc != src)
+      srcIn = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), src, cpuEngine(), primSrc));
+    if (primDst != dst) {
+      dstOut = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), primDst, cpuEngine(), dst));
+      dstIn = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), dst, cpuEngine(), primDst));
+    }
+  }
+
+  void execute(const float *src, const float *weightsData, const float *biasData,
+               const float *const *binaryData, float *dstData) {
+    ThreadState &ts = threadState();
+    useRuntimeThreads(ts);
+    dnnl::engine &eng = cpuEngine();
+    memory tmp;
+    memory userSrc(this->src, eng, const_cast<float *>(src));
+    memory userDst(dst, eng, dstData);
+    // Activations in the primitive's layout live in per-thread buffers.
+    size_t srcBytes = primSrc != this->src ? primSrc.get_size() : 0;
+    size_t dstBytes = primDst != dst ? primDst.get_size() : 0;
+    size_t scratchBytes = scratch.get_size();
+    size_t need = srcBytes + dstBytes + scratchBytes + 128;
+    if (ts.scratch.size() < need)
+      ts.scratch.resize(need);
+    uint8_t *next = ts.scratch.data();
+    auto carve = [&](size_t bytes) {
+      uint8_t *p = reinterpret_cast<uint8_t *>((reinterpret_cast<uintptr_t>(next) + 63) & ~uintptr_t(63));
+      next = p + bytes;
+      return p;
+    };
+    memory srcMem = userSrc, dstMem = userDst;
+    if (srcBytes) {
+      srcMem = memory(primSrc, eng, carve(srcBytes));
+      srcIn.execute(ts.stream, userSrc, srcMem);
+    }
+    if (dstBytes)
+      dstMem = memory(primDst, eng, carve(dstBytes));
+    std::unordered_map<int, memory> args;
+    args[DNNL_ARG_SRC] = srcMem;
+    args[DNNL_ARG_WEIGHTS] = weightsMemory(weightsData, tmp, ts.stream);
+    if (biasData)
+      args[DNNL_ARG_BIAS] = memory(bias, eng, const_cast<float *>(biasData));
+    args[DNNL_ARG_DST] = dstMem;
+    if (fusedPostOps) {
+      unsigned b = 0;
+      for (size_t i = 0; i < postOps.size(); ++i) {
+        if (!isBinary(postOps[i]))
+          continue;
+        memory operand(binaries[b], eng, const_cast<float *>(binaryData[b]));
+        if (int(i) == sumIndex) { // dst starts as the residual
+          if (dstBytes)
+            dstIn.execute(ts.stream, operand, dstMem);
+          else
+            std::memcpy(dstData, binaryData[b], dst.get_size());
+        } else {
+          args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(int(i)) | DNNL_ARG_SRC_1] = operand;
+        }
+        ++b;
+      }
+    }
+    args[DNNL_ARG_SCRATCHPAD] = memory(scratch, eng, carve(scratchBytes));
+    prim.execute(ts.stream, args);
+    if (dstBytes)
+      dstOut.execute(ts.stream, dstMem, userDst);
+    ts.stream.wait();
+    if (!fusedPostOps)
+      applyPostOps(postOps, dst.dims(), channel, binaryData, dstData);
+  }
+};
+
+/// Creates the call site's state once; later calls only load the pointer.
+template <typename Create>
+CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
+  void *state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
+  if (state)
+    return *static_cast<CallSite *>(state);
+  static std::mutex creationMutex;
+  std::lock_guard<std::mutex> lock(creationMutex);
+  // oneDNN sizes a primitive's work split for the team it is created under.
+  useRuntimeThreads(threadState());
+  state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
+  if (state)
+    return *static_cast<CallSite *>(state);
+  auto site = std::make_unique<CallSite>(); // lives as long as the process
+  site->postOps = readPostOps(desc);
+  site->constWeights = desc[DLC_DNNL_CONST_WEIGHTS] != 0;
+  create(*site);
+  CallSite *published = site.release();
+  __atomic_store_n(reinterpret_cast<void **>(cache), published, __ATOMIC_RELEASE);
+  return *published;
+}
+
+/// Builds the primitive from `makePd(attr)`, with fused post-ops when
+/// oneDNN accepts them, else without (CallSite::execute applies them).
+template <typename Pd, typename MakePd>
+Pd createWithPostOps(CallSite &site, MakePd makePd) {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  memory::dims dst = site.dst.dims();
+  if (!site.postOps.empty()) {
+    try {
+      dnnl::primitive_attr fused = attr;
+      fused.set_post_ops(makePostOps(site.postOps, dst, site.channel, site.sumIndex));
+      Pd pd = makePd(fused);
+      for (const PostOp &op : site.postOps)
+        if (isBinary(op)) {
+          memory::dims dims = binaryDims(dst, op.broadcast, site.channel);
+          site.binaries.push_back(memory::desc(dims, dt::f32, plainTag(dims.size())));
+        }
+      return pd;
+    } catch (const dnnl::error &) {
+      site.fusedPostOps = false;
+      site.binaries.clear();
+    }
+  }
+  return makePd(attr);
+}
+
+template <typename Primitive, typename Pd> void finish(CallSite &site, const Pd &pd) {
+  site.primSrc = pd.src_desc();
+  site.primDst = pd.dst_desc();
+  site.prepareReorders();
+  site.weights = pd.weights_desc();
+  site.scratch = pd.scratchpad_desc();
+  site.prim = Primitive(pd);
+}
+} // namespace
+
+extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *src,
+                                const float *weights, const float *bias, const float *binary0,
+                                const float *binary1, float *dst) {
+  bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], kh = d[6], kw = d[7], oh = d[8],
+            ow = d[9], group = d[18];
+    s.channel = 1;
+    s.src = memory::desc({n, c, h, w}, dt::f32, tag::nchw);
+    s.dst = memory::desc({n, k, oh, ow}, dt::f32, tag::nchw);
+    memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
+                                    : memory::dims{group, k / group, c / group, kh, kw};
+    s.plainWeights = memory::desc(wdims, dt::f32, group == 1 ? tag::oihw : tag::goihw);
+    memory::desc anyWeights =
+        s.constWeights ? memory::desc(wdims, dt::f32, tag::any) : s.plainWeights;
+    s.bias = memory::desc({k}, dt::f32, tag::a);
+    memory::dims strides{d[10], d[11]}, padL{d[12], d[13]}, padR{d[14], d[15]},
+        dilations{d[16] - 1, d[17] - 1};
+    // The primitive picks blocked activation layouts (much faster kernels
+    // than plain NCHW, depthwise above all); execute() reorders around it.
+    memory::desc anySrc({n, c, h, w}, dt::f32, tag::any), anyDst({n, k, oh, ow}, dt::f32, tag::any);
+    s.sumIndex = sumPostOp(s.postOps);
+    auto pd = createWithPostOps<dnnl::convolution_forward::primitive_desc>(
+        s, [&](const dnnl::primitive_attr &attr) {
+          dnnl::convolution_forward::desc desc =
+              hasBias ? dnnl::convolution_forward::desc(
+                            dnnl::prop_kind::forward_inference,
+                            dnnl::algorithm::convolution_direct, anySrc, anyWeights, s.bias,
+                            anyDst, strides, dilations, padL, padR)
+                      : dnnl::convolution_forward::desc(
+                            dnnl::prop_kind::forward_inference,
+                            dnnl::algorithm::convolution_direct, anySrc, anyWeights, anyDst,
+                            strides, dilations, padL, padR);
+          return dnnl::convolution_forward::primitive_desc(desc, attr, cpuEngine());
+        });
+    finish<dnnl::convolution_forward>(s, pd);
+  });
+  const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
+  site.execute(src, weights, hasBias ? bias : nullptr, binary, dst);
+}
+
+extern "C" void dlc_dnnl_matmul(int64_t *cache, const int64_t *d, const float *lhs,
+                                const float *rhs, const float *bias, const float *binary0,
+                                const float *binary1, float *dst) {
+  bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    int64_t batch = d[1], m = d[2], n = d[3], k = d[4];
+    bool lhsBatched = d[5] != 0, rhsBatched = d[6] != 0, transA = d[7] != 0,
+         transB = d[8] != 0;
+    float alpha = bitsToFloat(d[9]);
+    // Shared 2-D weights: one [batch*M, K] x [K, N] product (when A is plain).
+    bool flatten = batch > 1 && lhsBatched && !rhsBatched && !transA;
+    if (flatten) {
+      m *= batch;
+      batch = 1;
+    }
+    memory::dims srcDims, wDims, dstDims, srcStrides, wStrides;
+    if (batch == 1) {
+      srcDims = {m, k};
+      srcStrides = transA ? memory::dims{1, m} : memory::dims{k, 1};
+      wDims = {k, n};
+      wStrides = transB ? memory::dims{1, k} : memory::dims{n, 1};
+      dstDims = {m, n};
+    } else {
+      srcDims = {lhsBatched ? batch : 1, m, k};
+      srcStrides = transA ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1};
+      wDims = {rhsBatched ? batch : 1, k, n};
+      wStrides = transB ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1};
+      dstDims = {batch, m, n};
+    }
+    s.channel = dstDims.size() - 1;
+    s.src = memory::desc(srcDims, dt::f32, srcStrides);
+    s.plainWeights = memory::desc(wDims, dt::f32, wStrides);
+    s.dst = memory::desc(dstDims, dt::f32, plainTag(dstDims.size()));
+    memory::dims biasDims(dstDims.size(), 1);
+    biasDims.back() = n;
+    s.bias = memory::desc(biasDims, dt::f32, plainTag(biasDims.size()));
+    memory::desc weightsDesc =
+        s.constWeights ? memory::desc(wDims, dt::f32, tag::any) : s.plainWeights;
+    auto pd = createWithPostOps<dnnl::matmul::primitive_desc>(
+        s, [&](const dnnl::primitive_attr &base) {
+          dnnl::primitive_attr attr = base;
+          if (alpha != 1.f)
+            attr.set_output_scales(0, {alpha});
+          dnnl::matmul::desc desc = hasBias
+                                        ? dnnl::matmul::desc(s.src, weightsDesc, s.bias, s.dst)
+                                        : dnnl::matmul::desc(s.src, weightsDesc, s.dst);
+          return dnnl::matmul::primitive_desc(desc, attr, cpuEngine());
+        });
+    finish<dnnl::matmul>(s, pd);
+  });
+  const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
+  site.execute(lhs, rhs, hasBias ? bias : nullptr, binary, dst);
+}

@@ -1,0 +1,70 @@
+// RUN: dlc-opt %s --split-input-file --dlc-fuse-kernels --dlc-outline-kernels --dlc-dispatch-dnnl | FileCheck %s
+
+// conv + per-channel add (-> bias) + residual add + relu: one library call.
+// Descriptor: conv2d, N C H W K KH KW OH OW, strides, pads, dilations, group,
+// has_bias, const weights, 2 post-ops (add full, relu).
+// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<54xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
+// CHECK: memref.global "private" @[[CACHE:__dlc_dnnl_cache_k0_fused]] : memref<2xi64> = dense<0>
+// CHECK-LABEL: func.func private @k0_fused
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[W:.*]]: tensor<8x4x3x3xf32>, %[[B:.*]]: tensor<1x8x1x1xf32>, %[[R:.*]]: tensor<1x8x8x8xf32>)
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x8x8xf32>
+// CHECK: %[[OUTP:.*]] = memref.reinterpret_cast %[[OUT]] to offset: [0], sizes: [1], strides: [1]
+// CHECK: %[[C:.*]] = memref.get_global @[[CACHE]]
+// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only
+// CHECK: %[[XP:.*]] = memref.reinterpret_cast %[[XB]]
+// CHECK: %[[WB:.*]] = bufferization.to_buffer %[[W]] read_only
+// CHECK: %[[WP:.*]] = memref.reinterpret_cast %[[WB]]
+// CHECK: %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only
+// CHECK: %[[BP:.*]] = memref.reinterpret_cast %[[BB]]
+// CHECK: %[[RB:.*]] = bufferization.to_buffer %[[R]] read_only
+// CHECK: %[[RP:.*]] = memref.reinterpret_cast %[[RB]]
+// CHECK: call @dlc_dnnl_conv2d(%[[C]], %{{.*}}, %[[XP]], %[[WP]], %[[BP]], %[[RP]], %[[OUTP]], %[[OUTP]])
+// CHECK: %[[T:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK-NEXT: return %[[T]]
+// CHECK: func.func private @dlc_dnnl_conv2d(memref<2xi64>, memref<1xi64>, memref<1xf32>, memref<1xf32>, memref<1xf32>, memref<1xf32>, memref<1xf32>, memref<1xf32>)
+func.func @main_graph(%x: tensor<1x4x8x8xf32>, %r: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> attributes {dlc.graph} {
+  %w = dlc.constant dense<0.5> : tensor<8x4x3x3xf32>
+  %b = dlc.constant dense<0.25> : tensor<1x8x1x1xf32>
+  %0 = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %1 = dlc.add %0, %b : (tensor<1x8x8x8xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  %2 = dlc.add %1, %r : (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %3 = dlc.relu %2 : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %3 : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// Batched matmul of two activations (weights not constant: slot 20 = 0),
+// then gelu fused; the exp after it is not a post-op and stays a dlc op on
+// the call's result.
+// CHECK: memref.global "private" constant @{{.*}} : memref<54xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
+// CHECK-LABEL: func.func private @k0_fused
+// CHECK: call @dlc_dnnl_matmul(
+// CHECK: %[[T:.*]] = bufferization.to_tensor
+// CHECK-NEXT: %[[E:.*]] = dlc.exp %[[T]]
+// CHECK-NEXT: return %[[E]]
+func.func @main_graph(%a: tensor<2x3x5x3xf32>, %b: tensor<2x3x3x7xf32>) -> tensor<2x3x5x7xf32> attributes {dlc.graph} {
+  %0 = dlc.matmul %a, %b : (tensor<2x3x5x3xf32>, tensor<2x3x3x7xf32>) -> tensor<2x3x5x7xf32>
+  %1 = dlc.gelu %0 : (tensor<2x3x5x7xf32>) -> tensor<2x3x5x7xf32>
+  %2 = dlc.exp %1 : (tensor<2x3x5x7xf32>) -> tensor<2x3x5x7xf32>
+  return %2 : tensor<2x3x5x7xf32>
+}
+
+// -----
+
+// Not for oneDNN: a 1-D conv, an f16 matmul, a gemm with beta != 1.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func private @k0_conv
+// CHECK-NEXT: dlc.conv
+// CHECK-LABEL: func.func private @k1_matmul
+// CHECK-NEXT: dlc.matmul
+// CHECK-LABEL: func.func private @k2_gemm
+// CHECK-NEXT: dlc.gemm
+// CHECK-NOT: call @dlc_dnnl
+func.func @main_graph(%x: tensor<1x2x9xf32>, %w: tensor<4x2x3xf32>, %a: tensor<2x3xf16>, %b: tensor<3x4xf16>,
+                      %p: tensor<2x3xf32>, %q: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> (tensor<1x4x7xf32>, tensor<2x4xf16>, tensor<2x4xf32>) attributes {dlc.graph} {
+  %0 = dlc.conv %x, %w {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>} : (tensor<1x2x9xf32>, tensor<4x2x3xf32>) -> tensor<1x4x7xf32>
+  %1 = dlc.matmul %a, %b : (tensor<2x3xf16>, tensor<3x4xf16>) -> tensor<2x4xf16>
+  %2 = dlc.gemm %p, %q, %c {beta = 0.5 : f32} : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0, %1, %2 : tensor<1x4x7xf32>, tensor<2x4xf16>, tensor<2x4xf32>
+}

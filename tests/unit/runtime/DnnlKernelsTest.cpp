@@ -1,0 +1,229 @@
+// libdlc_dnnl against naive loops: random inputs, the descriptors the way
+// dlc-dispatch-dnnl writes them (include/dlc/dnnl_kernels.h).
+#include "dlc/dnnl_kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace {
+
+std::vector<float> randomData(size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(gen);
+  return v;
+}
+
+int64_t bits(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+std::vector<int64_t> emptyDesc() { return std::vector<int64_t>(DLC_DNNL_DESC_SIZE, 0); }
+
+void addPostOp(std::vector<int64_t> &d, int64_t kind, float a = 0, float b = 0,
+               int64_t broadcast = 0) {
+  int64_t *r = &d[DLC_DNNL_POST_OPS + 4 * d[DLC_DNNL_NUM_POST_OPS]++];
+  r[0] = kind, r[1] = bits(a), r[2] = bits(b), r[3] = broadcast;
+}
+
+void expectClose(const std::vector<float> &got, const std::vector<float> &want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], want[i], 1e-4f + 1e-4f * std::fabs(want[i])) << "at " << i;
+}
+
+struct ConvShape {
+  int64_t n, c, h, w, k, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, g;
+  int64_t oh() const { return (h + pt + pb - dh * (kh - 1) - 1) / sh + 1; }
+  int64_t ow() const { return (w + pl + pr - dw * (kw - 1) - 1) / sw + 1; }
+};
+
+/// ONNX Conv, NCHW, weights [K, C/g, KH, KW], bias per K (may be null).
+std::vector<float> naiveConv(const ConvShape &s, const std::vector<float> &x,
+                             const std::vector<float> &w, const float *bias) {
+  int64_t oh = s.oh(), ow = s.ow(), cg = s.c / s.g, kg = s.k / s.g;
+  std::vector<float> y(size_t(s.n * s.k * oh * ow));
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t k = 0; k < s.k; ++k)
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          double acc = bias ? bias[k] : 0.0;
+          int64_t g = k / kg;
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t r = 0; r < s.kh; ++r)
+              for (int64_t q = 0; q < s.kw; ++q) {
+                int64_t yy = i * s.sh - s.pt + r * s.dh, xx = j * s.sw - s.pl + q * s.dw;
+                if (yy < 0 || yy >= s.h || xx < 0 || xx >= s.w)
+                  continue;
+                acc += double(x[((n * s.c + g * cg + c) * s.h + yy) * s.w + xx]) *
+                       w[((k * cg + c) * s.kh + r) * s.kw + q];
+              }
+          y[((n * s.k + k) * oh + i) * ow + j] = float(acc);
+        }
+  return y;
+}
+
+std::vector<int64_t> convDesc(const ConvShape &s, bool bias, bool constWeights) {
+  std::vector<int64_t> d = emptyDesc();
+  int64_t v[] = {DLC_DNNL_CONV2D, s.n, s.c, s.h, s.w, s.k, s.kh, s.kw, s.oh(), s.ow(),
+                 s.sh, s.sw, s.pt, s.pl, s.pb, s.pr, s.dh, s.dw, s.g};
+  std::copy(std::begin(v), std::end(v), d.begin());
+  d[DLC_DNNL_HAS_BIAS] = bias;
+  d[DLC_DNNL_CONST_WEIGHTS] = constWeights;
+  return d;
+}
+
+void checkConv(const ConvShape &s, bool constWeights) {
+  int64_t outN = s.n * s.k * s.oh() * s.ow();
+  auto x = randomData(size_t(s.n * s.c * s.h * s.w), 1);
+  auto w = randomData(size_t(s.k * (s.c / s.g) * s.kh * s.kw), 2);
+  auto bias = randomData(size_t(s.k), 3);
+  auto residual = randomData(size_t(outN), 4);
+  auto scale = randomData(size_t(s.k), 5);
+  // conv + bias, + residual, * per-channel scale, relu
+  std::vector<int64_t> d = convDesc(s, true, constWeights);
+  addPostOp(d, DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
+  addPostOp(d, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
+  addPostOp(d, DLC_DNNL_POST_RELU);
+  std::vector<float> want = naiveConv(s, x, w, bias.data());
+  int64_t plane = s.oh() * s.ow();
+  for (int64_t i = 0; i < outN; ++i)
+    want[size_t(i)] = std::max(0.f, (want[size_t(i)] + residual[size_t(i)]) *
+                                        scale[size_t((i / plane) % s.k)]);
+  int64_t cache[2] = {0, 0};
+  std::vector<float> y(size_t(outN), NAN);
+  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), bias.data(), residual.data(),
+                  scale.data(), y.data());
+  expectClose(y, want);
+  EXPECT_NE(cache[0], 0) << "the call site's primitive is cached";
+  // The cached primitive on new activations (same weights).
+  int64_t cached = cache[0];
+  x = randomData(x.size(), 7);
+  want = naiveConv(s, x, w, bias.data());
+  for (int64_t i = 0; i < outN; ++i)
+    want[size_t(i)] = std::max(0.f, (want[size_t(i)] + residual[size_t(i)]) *
+                                        scale[size_t((i / plane) % s.k)]);
+  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), bias.data(), residual.data(),
+                  scale.data(), y.data());
+  expectClose(y, want);
+  EXPECT_EQ(cache[0], cached);
+}
+
+TEST(DnnlKernels, Conv3x3PaddedStrided) {
+  checkConv({1, 16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, true);
+}
+TEST(DnnlKernels, Conv1x1NonConstWeights) {
+  checkConv({2, 24, 7, 9, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, false);
+}
+TEST(DnnlKernels, ConvDepthwiseAsymmetricPadsDilated) {
+  checkConv({1, 32, 11, 10, 32, 3, 3, 1, 1, 2, 1, 0, 2, 2, 1, 32}, true);
+}
+TEST(DnnlKernels, ConvGroupedFirstLayer) {
+  checkConv({1, 4, 16, 16, 8, 5, 5, 1, 2, 2, 2, 2, 2, 1, 1, 2}, true);
+}
+
+/// [batch, M, N] = op(lhs) x op(rhs); lhs/rhs batch of 1 broadcasts.
+std::vector<float> naiveMatmul(int64_t batch, int64_t m, int64_t n, int64_t k, bool lhsB,
+                               bool rhsB, bool ta, bool tb, const std::vector<float> &a,
+                               const std::vector<float> &b) {
+  std::vector<float> y(size_t(batch * m * n));
+  for (int64_t p = 0; p < batch; ++p)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        const float *A = a.data() + (lhsB ? p * m * k : 0);
+        const float *B = b.data() + (rhsB ? p * k * n : 0);
+        for (int64_t q = 0; q < k; ++q)
+          acc += double(ta ? A[q * m + i] : A[i * k + q]) * (tb ? B[j * k + q] : B[q * n + j]);
+        y[size_t((p * m + i) * n + j)] = float(acc);
+      }
+  return y;
+}
+
+struct MatmulCase {
+  int64_t batch, m, n, k;
+  bool lhsB, rhsB, ta, tb, constWeights;
+  float alpha;
+};
+
+void checkMatmul(const MatmulCase &c, int64_t post) {
+  auto a = randomData(size_t((c.lhsB ? c.batch : 1) * c.m * c.k), 11);
+  auto b = randomData(size_t((c.rhsB ? c.batch : 1) * c.k * c.n), 12);
+  auto bias = randomData(size_t(c.n), 13);
+  std::vector<int64_t> d = emptyDesc();
+  int64_t v[] = {DLC_DNNL_MATMUL, c.batch, c.m, c.n, c.k, c.lhsB, c.rhsB, c.ta, c.tb,
+                 bits(c.alpha)};
+  std::copy(std::begin(v), std::end(v), d.begin());
+  d[DLC_DNNL_HAS_BIAS] = c.alpha == 1.f;
+  d[DLC_DNNL_CONST_WEIGHTS] = c.constWeights;
+  addPostOp(d, post, post == DLC_DNNL_POST_CLIP ? -0.25f : 0.f, 0.3f);
+  std::vector<float> want =
+      naiveMatmul(c.batch, c.m, c.n, c.k, c.lhsB, c.rhsB, c.ta, c.tb, a, b);
+  for (size_t i = 0; i < want.size(); ++i) {
+    float x = want[i] * c.alpha + (c.alpha == 1.f ? bias[i % size_t(c.n)] : 0.f);
+    switch (post) {
+    case DLC_DNNL_POST_GELU_ERF: x = 0.5f * x * (1.f + std::erf(x / std::sqrt(2.f))); break;
+    case DLC_DNNL_POST_CLIP: x = std::fmin(std::fmax(x, -0.25f), 0.3f); break;
+    case DLC_DNNL_POST_SIGMOID: x = 1.f / (1.f + std::exp(-x)); break;
+    case DLC_DNNL_POST_TANH: x = std::tanh(x); break;
+    }
+    want[i] = x;
+  }
+  int64_t cache[2] = {0, 0};
+  std::vector<float> y(want.size(), NAN);
+  dlc_dnnl_matmul(cache, d.data(), a.data(), b.data(), bias.data(), y.data(), y.data(),
+                  y.data());
+  expectClose(y, want);
+}
+
+TEST(DnnlKernels, Gemm2DTransposedGelu) {
+  checkMatmul({1, 7, 33, 19, false, false, true, true, true, 1.f}, DLC_DNNL_POST_GELU_ERF);
+}
+TEST(DnnlKernels, MatmulSharedWeightsFlattenedClip) {
+  checkMatmul({3, 5, 16, 12, true, false, false, false, true, 1.f}, DLC_DNNL_POST_CLIP);
+}
+TEST(DnnlKernels, MatmulBatchedActivationsSigmoid) {
+  checkMatmul({4, 6, 9, 8, true, true, false, true, false, 1.f}, DLC_DNNL_POST_SIGMOID);
+}
+TEST(DnnlKernels, GemmAlphaTanh) {
+  checkMatmul({1, 4, 10, 6, false, false, false, false, true, 0.5f}, DLC_DNNL_POST_TANH);
+}
+
+/// Many threads on one call site: one primitive, right answers everywhere.
+TEST(DnnlKernels, ConcurrentCallsShareOneCallSite) {
+  ConvShape s{1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  std::vector<int64_t> d = convDesc(s, false, true);
+  auto w = randomData(size_t(8 * 8 * 9), 21);
+  int64_t cache[2] = {0, 0};
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      auto x = randomData(size_t(8 * 81), 30 + unsigned(t));
+      std::vector<float> y(size_t(8 * 81));
+      auto want = naiveConv(s, x, w, nullptr);
+      bool good = true;
+      for (int rep = 0; rep < 5; ++rep) {
+        dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), y.data(), y.data(), y.data(),
+                        y.data());
+        for (size_t i = 0; i < y.size(); ++i)
+          good &= std::fabs(y[i] - want[i]) <= 1e-4f + 1e-4f * std::fabs(want[i]);
+      }
+      ok[size_t(t)] = good;
+    });
+  for (auto &t : threads)
+    t.join();
+  for (int t = 0; t < 4; ++t)
+    EXPECT_TRUE(ok[size_t(t)]) << "thread " << t;
+}
+
+} // namespace
