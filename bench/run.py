@@ -21,6 +21,8 @@ torch.manual_seed(0), eval mode) the harness
      then --runs times, each call timed with time.perf_counter from Python:
      inference on inputs already in memory, outputs written to preallocated
      (dlc) or fresh (ort, torch) buffers. Median and p90 (nearest rank).
+     dlc's num_threads runs independent plan nodes in parallel; each kernel
+     itself is single-threaded (docs/performance.md, "What is measured").
 `--target cuda` compiles with `dlc --target=cuda` and times dlc against
 PyTorch eager and torch.compile on the GPU (host input to host output for
 all three, since dlc_model_run takes host buffers); without a GPU it says so
@@ -245,7 +247,7 @@ def environment(args):
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or "?"
     return ["command: python3 %s" % " ".join(shlex.quote(a) for a in sys.argv),
-            "machine: %s, %d logical cores; dlc %s; onnxruntime %s; torch %s; numpy %s"
+            "machine: %s, %d logical cores; source HEAD %s; onnxruntime %s; torch %s; numpy %s"
             % (cpu, os.cpu_count(), commit, onnxruntime.__version__, torch.__version__,
                np.__version__),
             "load average before the run %s (other processes share these cores)" % args.load,
@@ -286,6 +288,7 @@ def main(argv=None):
             print("SKIP timing: no CUDA GPU (%s); dlc --target=cuda compiles only" % reason,
                   flush=True)
     args.load = "%.1f %.1f %.1f" % os.getloadavg()
+    header = environment(args)  # before the run: the commit dlc was built from, the load
     rows = []
     for name in names:
         for batch in batches:
@@ -298,7 +301,7 @@ def main(argv=None):
                              "failures": ["%s: %s" % (type(e).__name__, first_line(str(e)))]})
             print("measured %s" % table([rows[-1]], args.target).splitlines()[-1],
                   file=sys.stderr, flush=True)
-    print("\n".join(environment(args)))
+    print("\n".join(header))
     print()
     print(table(rows, args.target))
     return 1 if any(r["failures"] for r in rows) else 0
