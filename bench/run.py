@@ -276,7 +276,12 @@ def main(argv=None):
     unknown = [n for n in names if n not in models.MODELS]
     if unknown:
         parser.error("unknown model(s) %s; known: %s" % (", ".join(unknown), ", ".join(models.MODELS)))
-    batches = [int(b) for b in args.batch.split(",")]
+    try:
+        batches = [int(b) for b in args.batch.split(",")]
+    except ValueError:
+        parser.error("--batch takes comma-separated integers, got '%s'" % args.batch)
+    if min(batches) < 1:
+        parser.error("batch sizes must be >= 1")
     args.dlc = os.path.abspath(args.dlc)
     if not os.access(args.dlc, os.X_OK):
         parser.error("no dlc compiler at %s (build it or pass --dlc)" % args.dlc)

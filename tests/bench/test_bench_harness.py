@@ -10,7 +10,7 @@
      row with that error and exit 1, not a traceback;
   3. --target cuda without a GPU prints a clear skip and exits 0 (with a GPU:
      the row is measured);
-  4. relative_error and the p90 rank on known values.
+  4. relative_error and latency_ms on known values; usage errors exit 2.
 Exits 77 (ctest: skipped) when torch is not installed: the harness needs it.
 """
 import argparse
@@ -52,7 +52,7 @@ def median(cell):
 
 def check_cpu(dlc, workdir):
     rc, out, err = harness(dlc, workdir, "--models", "tiny_cnn,tiny_encoder", "--batch", "1,2")
-    check(rc == 0, "cpu harness exits 0 (rc %d; %s)" % (rc, err.strip()[-300:]))
+    check(rc == 0, "cpu harness exits 0" + ("" if rc == 0 else " (rc %d; %s)" % (rc, err[-300:])))
     rows = rows_of(out)
     check([(r[0], r[1]) for r in rows] ==
           [("tiny_cnn", "1"), ("tiny_cnn", "2"), ("tiny_encoder", "1"), ("tiny_encoder", "2")],
@@ -97,13 +97,21 @@ def check_cuda(dlc, workdir):
     if torch.cuda.is_available():
         check(rc == 0 and len(rows) == 1 and rows[0][-1] == "ok", "cuda harness measures: %s" % rows)
         return
-    check(rc == 0, "cuda without GPU: exit 0 (rc %d; %s)" % (rc, err.strip()[-300:]))
+    check(rc == 0, "cuda without GPU: exit 0" + ("" if rc == 0 else " (rc %d; %s)" % (rc, err[-300:])))
     check(out.startswith("SKIP timing: no CUDA GPU"), "cuda without GPU: skip message first")
     check(len(rows) == 1 and "no CUDA GPU" in rows[0][-1] and rows[0][2] == "-",
           "cuda without GPU: row says skipped: %s" % rows)
     check(len(rows) == 1 and re.fullmatch(r"[0-9.]+", rows[0][-3]) is not None,
           "cuda without GPU: dlc --target=cuda still compiled (compile s %s)"
           % (rows[0][-3] if rows else "?"))
+
+
+def check_usage(dlc, workdir):
+    for extra, message in ((["--batch", "1,x"], "--batch takes comma-separated integers"),
+                           (["--models", "nosuch"], "unknown model(s) nosuch")):
+        rc, out, err = harness(dlc, workdir, *extra)
+        check(rc == 2 and message in err and "Traceback" not in err,
+              "usage error %s: exit 2 with '%s' (rc %d)" % (" ".join(extra), message, rc))
 
 
 def check_helpers():
@@ -136,6 +144,7 @@ def main():
         return 77
     with tempfile.TemporaryDirectory(prefix="dlc-bench-test-") as workdir:
         check_helpers()
+        check_usage(os.path.abspath(args.dlc), workdir)
         check_cpu(os.path.abspath(args.dlc), workdir)
         check_failing_dlc(workdir)
         check_cuda(os.path.abspath(args.dlc), workdir)
