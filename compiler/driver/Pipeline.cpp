@@ -33,7 +33,7 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return text;
   }
   case dlc::Stage::Simplify:
-    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
+    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,dlc-fold-qdq,"
                       "dlc-merge-siblings,canonicalize,cse"
                     : "dlc-fold-empty-tensors";
   case dlc::Stage::Place:

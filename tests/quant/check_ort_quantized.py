@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """onnxruntime quantize_static models imported by dlc, against onnxruntime.
 
-For an MLP (MatMul+Add, and Gemm) and the small CNN of tests/training
-(Conv, Relu, MaxPool, Conv, Tanh, AveragePool, Flatten, Gemm), both in
+For an MLP (MatMul+Add, and Gemm), the small CNN of tests/training
+(Conv, Relu, MaxPool, Conv, Tanh, AveragePool, Flatten, Gemm) and the two
+ResNet basic blocks of tests/models (Conv+BatchNorm+Relu, residual Add,
+projection shortcut), in
 onnxruntime's QDQ format (QuantizeLinear/DequantizeLinear pairs around
 Conv/MatMul/Gemm, per-tensor and per-channel weights) and QOperator format
 (QLinearConv / QLinearMatMul), uint8 activations and int8 weights,
@@ -17,7 +19,8 @@ calibrated with MinMax on 32 random samples:
 - the float outputs (logits) must be within 1.5 output-quantization steps
   (absolute) of onnxruntime's, and the argmax must agree on >= 99% of rows.
 
-usage: check_ort_quantized.py --dlc build/bin/dlc [--models mlp,...] [--keep DIR]
+usage: check_ort_quantized.py --dlc build/bin/dlc [--models mlp_qdq,...] [--keep DIR]
+                              [--dlc-flag=-O0 ...]
 Last line: `N passed, N failed`.
 """
 import argparse
@@ -33,6 +36,8 @@ from onnx import TensorProto, helper, numpy_helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "training"))
+sys.path.insert(0, os.path.join(HERE, "..", "models"))
+from model_zoo import residual_block, residual_block_strided  # noqa: E402
 from models import init_weights, onnx_model  # noqa: E402
 from quant_common import compile_model, run_exe  # noqa: E402
 
@@ -53,7 +58,8 @@ def mlp_matmul(seed):
 
 
 def input_shape(kind):
-    return (BATCH, 1, 8, 8) if kind == "cnn" else (BATCH, 64)
+    return {"cnn": (BATCH, 1, 8, 8), "mlp": (BATCH, 64), "resnet": (2, 16, 14, 14),
+            "resnet_strided": (2, 8, 16, 16)}[kind]
 
 
 # name -> (float model builder, quant format, op types, per_channel)
@@ -67,11 +73,17 @@ CASES = {
                            ["Conv", "Gemm", "MaxPool"], False),
     "cnn_qoperator": (lambda: onnx_model("cnn", init_weights("cnn", 5), BATCH), "QOperator",
                       ["Conv"], True),
+    # ResNet basic blocks of tests/models (Conv+BatchNorm+Relu, residual Add).
+    "resnet_qdq": (lambda: residual_block()[0], "QDQ", ["Conv", "Add"], True),
+    "resnet_strided_qdq": (lambda: residual_block_strided()[0], "QDQ", ["Conv", "Add"], False),
+    "resnet_strided_qoperator": (lambda: residual_block_strided()[0], "QOperator", ["Conv"], True),
 }
 
 
 def samples(kind, count, seed):
     rng = np.random.default_rng(seed)
+    if kind.startswith("resnet"):
+        return [rng.normal(size=input_shape(kind)).astype(np.float32) for _ in range(count)]
     return [rng.uniform(0, 1, input_shape(kind)).astype(np.float32) for _ in range(count)]
 
 
@@ -113,10 +125,10 @@ def expose_quantized(model):
     return exposed
 
 
-def run_case(name, dlc, tmp):
+def run_case(name, dlc, tmp, flags=()):
     import onnxruntime as ort
     build, fmt, op_types, per_channel = CASES[name]
-    kind = "cnn" if name.startswith("cnn") else "mlp"
+    kind = next(k for k in ("resnet_strided", "resnet", "cnn", "mlp") if name.startswith(k))
     float_path, q_path = os.path.join(tmp, name + "_f32.onnx"), os.path.join(tmp, name + ".onnx")
     onnx.save(build(), float_path)
     quantize(float_path, q_path, fmt, op_types, per_channel, kind)
@@ -126,7 +138,7 @@ def run_case(name, dlc, tmp):
     onnx.save(qmodel, q_path)
     scales = {i.name: numpy_helper.to_array(i) for i in qmodel.graph.initializer}
     session = ort.InferenceSession(q_path, providers=["CPUExecutionProvider"])
-    exe = compile_model(dlc, q_path, tmp, name)
+    exe = compile_model(dlc, q_path, tmp, name, flags)
     problems, steps, rows, agree, int_total, int_diff = [], [], 0, 0, 0, 0
     out_names = [o.name for o in qmodel.graph.output]
     for x in samples(kind, 4, 1):
@@ -138,7 +150,7 @@ def run_case(name, dlc, tmp):
             int_diff += int((d != 0).sum())
             if d.max() > 1:
                 problems.append("%s differs by %d steps" % (tensor, d.max()))
-        logits_w, logits_g = want["logits"], got["logits"]
+        logits_w, logits_g = want[out_names[0]], got[out_names[0]]
         # The logits are a DequantizeLinear of the last quantized tensor (QDQ)
         # or a float Add/Gemm after it: bound by the last exposed scale.
         last_scale = float(np.max(scales.get(exposed[-1][1], np.float32(0)))) if exposed else 0
@@ -146,8 +158,8 @@ def run_case(name, dlc, tmp):
         steps.append(err / last_scale if last_scale else err)
         if err > 1.5 * last_scale + 1e-5:
             problems.append("logits differ by %.4g (%.2f output steps)" % (err, err / last_scale))
-        rows += len(x)
-        agree += int(np.sum(logits_g.argmax(1) == logits_w.argmax(1)))
+        rows += logits_w[:, 0].size
+        agree += int(np.sum(logits_g.argmax(1) == logits_w.argmax(1)))  # (per pixel for resnet)
     if int_diff > 0.01 * int_total:
         problems.append("%d of %d quantized values differ by one step" % (int_diff, int_total))
     if agree < 0.99 * rows:
@@ -165,6 +177,8 @@ def main():
     ap.add_argument("--dlc", required=True)
     ap.add_argument("--models", default=",".join(CASES))
     ap.add_argument("--keep")
+    ap.add_argument("--dlc-flag", action="append", default=[],
+                    help="extra dlc flag (repeatable), e.g. --dlc-flag=-O0")
     args = ap.parse_args()
     passed = failed = 0
     with tempfile.TemporaryDirectory() as scratch:
@@ -172,7 +186,7 @@ def main():
             tmp = os.path.join(args.keep or scratch, name)
             os.makedirs(tmp, exist_ok=True)
             try:
-                ok = run_case(name, args.dlc, tmp)
+                ok = run_case(name, args.dlc, tmp, args.dlc_flag)
             except Exception as e:  # noqa: BLE001 - report and go on
                 print("FAIL %s: %s" % (name, str(e).strip()[-2000:]))
                 ok = False
