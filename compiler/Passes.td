@@ -20,6 +20,17 @@ def FoldQdq : Pass<"dlc-fold-qdq"> {
   }];
 }
 
+def ReducePrecision : Pass<"dlc-reduce-precision"> {
+  let summary = "Compute f32 conv/matmul/gemm in f16 or bf16 with f32 accumulation (--precision)";
+  let description = [{
+    Operands are cast to `type` (constants converted at compile time), the
+    contraction runs on the reduced type (its lowering accumulates in f32 and
+    rounds the result once) and the result is cast back to f32. Other ops
+    stay f32.
+  }];
+  let options = [Option<"type", "type", "std::string", "\"f16\"", "f16 or bf16">];
+}
+
 def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
   let summary = "Replace zero-element values by constants so no kernel sees an empty buffer";
   let description = [{

@@ -8,8 +8,9 @@ using namespace mlir;
 
 static RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()); }
 
-/// The cast of a constant integer tensor to i32 or of an f32 one to f64 (the
-/// zero points and multipliers of a quantized layer), or null.
+/// The cast of a constant integer tensor to i32 or of an f32 one to f64, f16
+/// or bf16 (zero points and multipliers of a quantized layer, reduced
+/// precision weights), or null.
 static Value castConstant(OpBuilder &b, Location loc, Value v, Type element) {
   DenseElementsAttr attr;
   if (!matchPattern(v, m_Constant(&attr)))
@@ -27,6 +28,16 @@ static Value castConstant(OpBuilder &b, Location loc, Value v, Type element) {
   if (element.isF64() && from.isF32()) {
     SmallVector<double> values(attr.getValues<float>());
     return dlc::ConstantOp::create(b, loc, DenseElementsAttr::get(type, ArrayRef<double>(values)));
+  }
+  if ((element.isF16() || element.isBF16()) && from.isF32()) {
+    const llvm::fltSemantics &semantics = llvm::cast<FloatType>(element).getFloatSemantics();
+    SmallVector<APFloat> values;
+    for (APFloat x : attr.getValues<APFloat>()) {
+      bool lost;
+      x.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(x);
+    }
+    return dlc::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
   }
   return Value();
 }

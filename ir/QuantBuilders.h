@@ -17,7 +17,8 @@
 
 namespace dlc {
 
-/// `v` with element type `element` (dlc.cast; `v` itself if it has it).
+/// `v` with element type `element` (dlc.cast; `v` itself if it has it;
+/// computed here for constants: integers -> i32, f32 -> f64/f16/bf16).
 mlir::Value castElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                          mlir::Type element);
 

@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "training"))
 sys.path.insert(0, os.path.join(HERE, "..", "models"))
 from model_zoo import residual_block, residual_block_strided  # noqa: E402
 from models import init_weights, onnx_model  # noqa: E402
-from quant_common import compile_model, run_exe  # noqa: E402
+from quant_common import compile_model, run_all, run_exe  # noqa: E402
 
 BATCH = 8
 
@@ -180,21 +180,13 @@ def main():
     ap.add_argument("--dlc-flag", action="append", default=[],
                     help="extra dlc flag (repeatable), e.g. --dlc-flag=-O0")
     args = ap.parse_args()
-    passed = failed = 0
     with tempfile.TemporaryDirectory() as scratch:
-        for name in args.models.split(","):
+        def check(name):
             tmp = os.path.join(args.keep or scratch, name)
             os.makedirs(tmp, exist_ok=True)
-            try:
-                ok = run_case(name, args.dlc, tmp, args.dlc_flag)
-            except Exception as e:  # noqa: BLE001 - report and go on
-                print("FAIL %s: %s" % (name, str(e).strip()[-2000:]))
-                ok = False
-            passed += ok
-            failed += not ok
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+            return run_case(name, args.dlc, tmp, args.dlc_flag)
 
+        return run_all((name, lambda name=name: check(name)) for name in args.models.split(","))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -25,7 +25,7 @@ from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from quant_common import compile_model, run_exe  # noqa: E402
+from quant_common import compile_model, run_all, run_exe  # noqa: E402
 
 RNG = np.random.default_rng(7)
 NP2ONNX = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float16): TensorProto.FLOAT16,
@@ -227,30 +227,22 @@ def main():
     ap.add_argument("--filter", default=".*")
     ap.add_argument("--keep")
     args = ap.parse_args()
-    passed = failed = 0
-    with tempfile.TemporaryDirectory() as scratch:
-        for name, (m, feeds) in cases():
-            if not re.search(args.filter, name):
-                continue
-            tmp = os.path.join(args.keep or scratch, name)
-            os.makedirs(tmp, exist_ok=True)
-            try:
-                problem = check(name, m, feeds, args.dlc, tmp)
-            except Exception as e:  # noqa: BLE001 - report and go on
-                problem = str(e).strip().splitlines()[-1] if str(e).strip() else repr(e)
-            print("%s %s%s" % ("FAIL" if problem else "ok  ", name, ": " + problem if problem else ""))
-            passed += problem is None
-            failed += problem is not None
-        for name, op, inputs, attrs, message in ERRORS:
-            if not re.search(args.filter, "error_" + name):
-                continue
-            problem = check_error(args.dlc, args.keep or scratch, name, op, inputs, attrs, message)
-            print("%s error_%s%s" % ("FAIL" if problem else "ok  ", name, ": " + problem if problem else ""))
-            passed += problem is None
-            failed += problem is not None
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    def reported(name, problem):
+        print("%s %s%s" % ("FAIL" if problem else "ok  ", name, ": " + problem if problem else ""))
+        return problem is None
 
+    def value_case(name, m, feeds, scratch):
+        tmp = os.path.join(args.keep or scratch, name)
+        os.makedirs(tmp, exist_ok=True)
+        return reported(name, check(name, m, feeds, args.dlc, tmp))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        checks = [(name, lambda name=name, m=m, feeds=feeds: value_case(name, m, feeds, scratch))
+                  for name, (m, feeds) in cases() if re.search(args.filter, name)]
+        checks += [("error_" + e[0], lambda e=e: reported(
+                       "error_" + e[0], check_error(args.dlc, args.keep or scratch, *e)))
+                   for e in ERRORS if re.search(args.filter, "error_" + e[0])]
+        return run_all(checks)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -44,3 +44,20 @@ def run_exe(exe, inputs, directory, extra=()):
         outputs.append(np.load(os.path.join(out, "output_%d.npy" % k)))
         k += 1
     return outputs
+
+
+def run_all(checks):
+    """Runs (name, check) pairs; a check returns True when it passed and
+    prints its own lines; an exception is a failure named after the check.
+    Prints `N passed, N failed` and returns the exit code."""
+    passed = failed = 0
+    for name, check in checks:
+        try:
+            ok = check()
+        except Exception as e:  # noqa: BLE001 - report and go on
+            print("FAIL %s: %s" % (name, str(e).strip()[-2000:]))
+            ok = False
+        passed += bool(ok)
+        failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
