@@ -59,7 +59,9 @@ LogicalResult requireQuantized(GraphImporter &imp, Value v, StringRef what) {
 FailureOr<Value> expandBlocked(GraphImporter &imp, Value param, StringRef what,
                                ArrayRef<int64_t> input, int64_t axis, int64_t block) {
   ArrayRef<int64_t> p = shapeOf(param);
-  int64_t dim = input[axis], blocks = (dim + block - 1) / block;
+  int64_t dim = input[axis];
+  block = std::min(block, std::max<int64_t>(dim, 1)); // one block covers the dim
+  int64_t blocks = dim == 0 ? 0 : (dim - 1) / block + 1;
   bool ok = p.size() == input.size() && p[axis] == blocks;
   for (size_t d = 0; ok && d < p.size(); ++d)
     ok = (int64_t)d == axis || p[d] == input[d];
@@ -213,10 +215,12 @@ enum class Slice { None, Row, WeightChannel, OutputChannel };
 
 Value broadcastable(GraphImporter &imp, Value param, Slice slice, int64_t rank) {
   ArrayRef<int64_t> p = shapeOf(param);
-  if (p.size() != 1 || p[0] == 1 || slice == Slice::None)
-    return param;
+  int64_t channelDim = slice == Slice::OutputChannel ? 1 : 0;
+  if (p.size() != 1 || p[0] == 1 || slice == Slice::None ||
+      (slice != Slice::Row && rank <= channelDim))
+    return param; // (a rank too small fails the broadcast check later)
   Shape shape(slice == Slice::Row ? 2 : rank, 1);
-  shape[slice == Slice::OutputChannel ? 1 : 0] = p[0];
+  shape[channelDim] = p[0];
   return imp.reshape(param, shape);
 }
 

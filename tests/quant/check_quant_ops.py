@@ -78,6 +78,9 @@ def cases():
            model("QuantizeLinear", {"x": x, "s": rand_scale((2, 3, 4, 2)),
                                     "z": rand_q(np.uint8, (2, 3, 4, 2))},
                  {"axis": 3, "block_size": 3}))
+    yield ("quantize_blocked_block_above_dim",
+           model("QuantizeLinear", {"x": x[0, 0], "s": rand_scale((4, 1)),
+                                    "z": rand_q(np.int8, (4, 1))}, {"axis": 1, "block_size": 100}))
     # DequantizeLinear.
     for qt in (np.int8, np.uint8, np.int16):
         xq = rand_q(qt, (2, 3, 4, 5))
@@ -196,6 +199,14 @@ ERRORS = [
       "w": np.zeros((2, 1, 3, 3), np.uint8), "ws": np.float32(1), "wz": np.uint8(0),
       "ys": np.float32(1), "yz": np.uint8(0), "B": np.zeros(2, np.float32)},
      {}, "B must be an int32 tensor"),
+    ("conv_scalar_weight", "QLinearConv",
+     {"x": np.zeros((1, 2, 4, 4), np.uint8), "xs": np.float32(1), "xz": np.uint8(0),
+      "w": np.uint8(3), "ws": np.ones(2, np.float32), "wz": np.zeros(2, np.uint8),
+      "ys": np.float32(1), "yz": np.uint8(0)},
+     {}, "does not broadcast"),
+    ("blocked_huge_block", "QuantizeLinear",
+     {"x": np.zeros((2, 6), np.float32), "s": np.ones((2, 2), np.float32)},
+     {"axis": 1, "block_size": 2**62}, "does not match input [2,6] with block_size 6"),
     ("matmul_zero_point_type", "MatMulInteger",
      {"A": np.zeros((2, 3), np.uint8), "B": np.zeros((3, 2), np.uint8), "az": np.int8(0)},
      {}, "operand element types differ"),
