@@ -99,3 +99,27 @@ func.func @constant_type() -> tensor<3xf32> {
   %0 = "dlc.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @gradient_of_vector(%y: tensor<2xf32>, %w: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{y must have exactly one element (a scalar loss), got 'tensor<2xf32>'}}
+  %0 = dlc.gradient %y, %w : (tensor<2xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @gradient_type(%y: tensor<1xf32>, %w: tensor<3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{result #0 has type 'tensor<2xf32>', the gradient of xs #0 must have its type 'tensor<3xf32>'}}
+  %0 = dlc.gradient %y, %w : (tensor<1xf32>, tensor<3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gradient_count(%y: tensor<f32>, %w: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{has 2 results for 1 values to differentiate with respect to}}
+  %0:2 = dlc.gradient %y, %w : (tensor<f32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+  return %0#0 : tensor<3xf32>
+}

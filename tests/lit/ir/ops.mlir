@@ -51,3 +51,12 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %y: tensor<2x5x4xf32>, %i: tenso
   %4 = dlc.slice %x {starts = array<i64: 1, 2, 0>, steps = array<i64: 1, -1, 2>} : (tensor<2x3x4xf32>) -> tensor<1x3x2xf32>
   return %0, %1, %2, %3, %4 : tensor<4x2x3xf32>, tensor<2x8x4xf32>, tensor<2x5x6x4xf32>, tensor<3xf32>, tensor<1x3x2xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @gradient
+// CHECK: dlc.gradient %{{.*}}, %{{.*}}, %{{.*}} : (tensor<f32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>)
+func.func @gradient(%loss: tensor<f32>, %w: tensor<3xf32>, %x: tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>) {
+  %0:2 = dlc.gradient %loss, %w, %x : (tensor<f32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>)
+  return %0#0, %0#1 : tensor<3xf32>, tensor<2x3xf32>
+}
