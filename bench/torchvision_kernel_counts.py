@@ -4,7 +4,12 @@ TensorRT's published layer-fusion counts, with -O0/-O2 outputs checked
 against onnxruntime.
 
 Each model is built with random weights (torch.manual_seed(0), torchvision's
-own initialisation), put in eval mode and exported twice with the TorchScript
+own initialisation). Its BatchNorm running statistics are then estimated from
+a few random batches (train-mode forward passes, cumulative average), as
+training would leave them: with the initial mean 0 / var 1 the activations of
+the untrained nets grow to 1e8..1e12 through the depth and an fp32 comparison
+of the logits measures that blow-up, not the compiler. The model is put in
+eval mode and exported twice with the TorchScript
 exporter (dynamo=False, opset 17, batch 1):
   * "unfused": training=PRESERVE, do_constant_folding=False. Eval mode still
     selects inference BatchNorm, but the exporter's eval peephole does not
@@ -37,8 +42,28 @@ TENSORRT = {"vgg19": (43, 27), "inception_v3": (309, 113), "resnet152": (670, 15
 SIZES = {"vgg19": 224, "inception_v3": 299, "resnet152": 224}
 VARIANTS = ("unfused", "exported")
 LEVELS = ("-O0", "-O2")
-RTOL, ATOL = 1e-3, 1e-4
+# Outputs are compared relative to the output's range, as bench/run.py does:
+# max|dlc - ref| / max|ref|.  Elementwise rtol is meaningless for logits that
+# cross zero (a 1e-3 absolute difference on a 1e-3 logit is 100% "relative").
+RANGE_TOL = 1e-3
 STATS = re.compile(r"onnx nodes in: (\d+), kernels out: (\d+) \((.*)\), arena bytes: (\d+)")
+
+
+def calibrate_batch_norm(model, size, batches=4, batch=8):
+    """Running mean/var of every BatchNorm from random N(0,1) batches."""
+    import torch
+
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    if not norms:
+        return model
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative moving average over the batches
+    model.train()
+    with torch.no_grad():
+        for _ in range(batches):
+            model(torch.randn(batch, 3, size, size))
+    return model
 
 
 def build(name):
@@ -47,9 +72,11 @@ def build(name):
 
     torch.manual_seed(0)
     if name == "inception_v3":
-        return torchvision.models.inception_v3(weights=None, aux_logits=False,
-                                               init_weights=True).eval()
-    return getattr(torchvision.models, name)(weights=None).eval()
+        model = torchvision.models.inception_v3(weights=None, aux_logits=False,
+                                                init_weights=True)
+    else:
+        model = getattr(torchvision.models, name)(weights=None)
+    return calibrate_batch_norm(model, SIZES[name]).eval()
 
 
 def export(name, variant, path):
@@ -74,10 +101,11 @@ def run(cmd):
 
 
 def errors(out, ref):
-    """Max abs error, max error relative to |ref|, and whether allclose holds."""
-    diff = np.abs(out.astype(np.float64) - ref)
-    rel = diff / np.maximum(np.abs(ref), 1e-30)
-    return float(diff.max()), float(rel.max()), bool(np.allclose(out, ref, rtol=RTOL, atol=ATOL))
+    """Max abs error, that error relative to max|ref|, and whether it is within RANGE_TOL."""
+    ref = ref.astype(np.float64)
+    diff = float(np.abs(out.astype(np.float64) - ref).max())
+    rel = diff / max(float(np.abs(ref).max()), 1e-30)
+    return diff, rel, rel <= RANGE_TOL
 
 
 def measure(dlc, name, variant, workdir):
@@ -111,13 +139,13 @@ def measure(dlc, name, variant, workdir):
                       "arena": int(stats.group(4)), "error": errors(out, ref.astype(np.float64)),
                       "out": out}
     a, b = row["-O0"]["out"], row["-O2"]["out"]
-    row["O2_vs_O0"] = bool(np.allclose(b, a, rtol=RTOL, atol=ATOL))
+    row["O2_vs_O0"] = errors(b, a)[2]
     return row
 
 
 def report(rows):
     print("| model | variant | ONNX nodes (non-Identity) | dlc -O0 kernels | dlc -O2 kernels | TensorRT "
-          "| arena bytes -O0 / -O2 | max abs / rel err vs ORT -O0 | -O2 | allclose |")
+          "| arena bytes -O0 / -O2 | vs ORT -O0: max abs / range-rel err | -O2 | within 1e-3 |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         o0, o2 = r["-O0"], r["-O2"]

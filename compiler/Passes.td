@@ -145,6 +145,17 @@ def PackKernelArgs : Pass<"dlc-pack-kernel-args", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def ExpandGradients : Pass<"dlc-expand-gradients", "mlir::func::FuncOp"> {
+  let summary = "Replace dlc.gradient by the vector-Jacobian products of the ops computing y";
+  let description = [{
+    Runs first at every optimization level. For each dlc.gradient, a reverse
+    sweep (the VJP rules of GradientOpInterface, as in dlc-autodiff) over
+    the ops before it computes d y / d xs; results whose y does not depend on
+    their x become zeros. A non-differentiable op on a path from an x to y
+    is an error naming it.
+  }];
+}
+
 def Autodiff : Pass<"dlc-autodiff", "mlir::ModuleOp"> {
   let summary = "Reverse-mode autodiff: graph -> (loss, prediction, weight gradients)";
   let description = [{

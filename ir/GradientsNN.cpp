@@ -348,13 +348,15 @@ Grads SoftmaxOp::buildVJP(OpBuilder &b, ArrayRef<Value> gs, ArrayRef<bool>) {
   Emit e{b, getLoc()};
   Value y = getOutput(), g = gs[0];
   // y (g - sum(g y))
-  return SmallVector<Value>{e.mul(y, e.sub(g, sumKeep(b, getLoc(), e.mul(g, y), {getAxis()})))};
+  int64_t axis = getAxis();
+  return SmallVector<Value>{e.mul(y, e.sub(g, sumKeep(b, getLoc(), e.mul(g, y), {axis})))};
 }
 
 Grads LogSoftmaxOp::buildVJP(OpBuilder &b, ArrayRef<Value> gs, ArrayRef<bool>) {
   Emit e{b, getLoc()};
   Value g = gs[0];
+  int64_t axis = getAxis();
   // g - softmax(x) sum(g)
   return SmallVector<Value>{
-      e.sub(g, e.mul(e.exp(getOutput()), sumKeep(b, getLoc(), g, {getAxis()})))};
+      e.sub(g, e.mul(e.exp(getOutput()), sumKeep(b, getLoc(), g, {axis})))};
 }

@@ -29,6 +29,23 @@ LogicalResult ConstantOp::verify() {
   return success();
 }
 
+LogicalResult GradientOp::verify() {
+  if (getXs().empty())
+    return emitOpError("needs at least one value to differentiate with respect to");
+  if (getGrads().size() != getXs().size())
+    return emitOpError("has ") << getGrads().size() << " results for " << getXs().size()
+                               << " values to differentiate with respect to";
+  for (auto [i, x, g] : llvm::enumerate(getXs(), getGrads()))
+    if (x.getType() != g.getType())
+      return emitOpError("result #") << i << " has type " << g.getType()
+                                     << ", the gradient of xs #" << i << " must have its type "
+                                     << x.getType();
+  auto y = rankedType(getY());
+  if (!y.hasStaticShape() || y.getNumElements() != 1)
+    return emitOpError("y must have exactly one element (a scalar loss), got ") << y;
+  return success();
+}
+
 OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
 OpFoldResult DropoutOp::fold(FoldAdaptor) { return getInput(); }
 

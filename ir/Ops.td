@@ -66,6 +66,20 @@ def Dlc_DropoutOp : Dlc_Op<"dropout", [Dlc_Differentiable, AllTypesMatch<["input
   let hasFolder = 1;
 }
 
+def Dlc_GradientOp : Dlc_Op<"gradient"> {
+  let summary = "ONNX Gradient (ai.onnx.preview.training): d y / d xs";
+  let description = [{
+    The i-th result is the gradient of the one-element float tensor `y` with
+    respect to `xs[i]` (zeros where `y` does not depend on it): the graph
+    API's `gradients(loss, variables)`, TensorFlow's `tf.gradients`. A
+    placeholder: `dlc-expand-gradients` replaces it by the vector-Jacobian
+    products of the ops computing `y`, so no kernel ever sees it.
+  }];
+  let arguments = (ins Dlc_FloatTensor:$y, Variadic<Dlc_FloatTensor>:$xs);
+  let results = (outs Variadic<Dlc_FloatTensor>:$grads);
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise operators (numpy broadcasting)
 //===----------------------------------------------------------------------===//

@@ -22,9 +22,11 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   bool optimize = options.optLevel > 0;
   switch (stage) {
   case dlc::Stage::Train: {
+    // Gradient nodes of the model itself (graph API gradients()) first.
+    std::string text = "func.func(dlc-expand-gradients)";
     if (!options.train)
-      return "";
-    std::string text = "dlc-autodiff{loss=" + options.loss + "}";
+      return text;
+    text += ",dlc-autodiff{loss=" + options.loss + "}";
     if (!options.emitGradients)
       text += ",dlc-make-train-step{optimizer=" + options.optimizer +
               " lr=" + number(options.lr) + " momentum=" + number(options.momentum) +

@@ -60,7 +60,7 @@ struct CompileOptions {
 /// the passes of [first, last] to `pm`; the driver runs the graph stages,
 /// builds the plan from the graph function, then runs the kernel stages.
 enum class Stage {
-  Train,         // --train: dlc-autodiff (+ dlc-make-train-step); empty otherwise
+  Train,         // dlc-expand-gradients; with --train dlc-autodiff (+ dlc-make-train-step)
   Simplify,      // canonicalize (layer elimination via folders), CSE
   Place,         // dlc-place over --devices (only when devices are given)
   Fuse,          // vertical fusion into dlc.kernel groups

@@ -1,14 +1,11 @@
 //===- Autodiff.cpp - reverse-mode autodiff of the graph function ---------===//
 //
-// Forward activity first (which values depend on a trainable weight), so
-// VJPs are only built, and non-differentiable ops only reported, where a
-// weight's gradient actually flows. The backward ops are appended before
-// the return; canonicalization later removes what no result uses.
+// The loss is appended to the prediction, then the reverse sweep
+// (ReverseMode.cpp) builds the weights' gradients before the return;
+// canonicalization later removes what no result uses.
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
 #include "compiler/transforms/Training.h"
-#include "ir/GradientUtils.h"
-#include "ir/Interfaces.h"
 #include "ir/Ops.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -19,13 +16,9 @@ namespace dlc {
 } // namespace dlc
 
 using namespace mlir;
+using dlc::isFloatTensor;
 
 namespace {
-
-bool isFloatTensor(Value v) {
-  auto type = dyn_cast<RankedTensorType>(v.getType());
-  return type && isa<FloatType>(type.getElementType());
-}
 
 struct AutodiffPass : dlc::impl::AutodiffBase<AutodiffPass> {
   using AutodiffBase::AutodiffBase;
@@ -85,57 +78,24 @@ struct AutodiffPass : dlc::impl::AutodiffBase<AutodiffPass> {
     if (failed(loss))
       return failure();
 
-    // Reverse sweep over the loss ops and the forward graph.
-    llvm::DenseSet<Operation *> isForward(forward.begin(), forward.end());
+    // Reverse sweep over the forward graph and the loss ops.
     SmallVector<Operation *> order;
     for (Operation &op : body.without_terminator())
-      if (!isForward.contains(&op))
-        order.push_back(&op);
-    for (Operation *lossOp : order)
-      for (Value r : lossOp->getResults())
-        active.insert(r);
-    order.insert(order.begin(), forward.begin(), forward.end());
-    llvm::DenseMap<Value, Value> grads;
-    grads[*loss] = dlc::grad::scalar(b, loc, dlc::grad::typeOf(*loss).getElementType(), 1.0);
-    for (Operation *op : llvm::reverse(order)) {
-      SmallVector<Value> resultGrads;
-      bool reached = false;
-      for (Value r : op->getResults()) {
-        resultGrads.push_back(grads.lookup(r));
-        reached |= bool(resultGrads.back());
-      }
-      SmallVector<bool> needed;
-      for (Value v : op->getOperands())
-        needed.push_back(active.contains(v));
-      if (!reached || !llvm::is_contained(needed, true))
-        continue;
-      auto differentiable = dyn_cast<dlc::GradientOpInterface>(op);
-      if (!differentiable)
-        return op->emitError("'") << op->getName()
-                                  << "' is not differentiable, but a trainable weight's "
-                                     "gradient flows through it";
-      FailureOr<SmallVector<Value>> operandGrads =
-          differentiable.buildVJP(b, resultGrads, needed);
-      if (failed(operandGrads))
-        return failure();
-      for (auto [operand, g, need] : llvm::zip(op->getOperands(), *operandGrads, needed)) {
-        if (!g || !need)
-          continue;
-        if (g.getType() != operand.getType())
-          return op->emitError("internal error: the gradient of an operand has type ")
-                 << g.getType() << ", expected " << operand.getType();
-        Value &sum = grads[operand];
-        sum = sum ? dlc::AddOp::create(b, loc, sum, g).getResult() : g;
-      }
-    }
+      order.push_back(&op);
+    SmallVector<Value> weightValues;
+    for (dlc::ConstantOp w : weights)
+      weightValues.push_back(w);
+    FailureOr<SmallVector<Value>> weightGrads =
+        dlc::buildGradients(b, loc, order, *loss, weightValues);
+    if (failed(weightGrads))
+      return failure();
 
     // Results: loss, prediction, then one gradient per weight reached.
     SmallVector<Value> results{*loss, prediction};
     SmallVector<DictionaryAttr> resultAttrs{
         b.getDictionaryAttr(b.getNamedAttr(dlc::kNameAttr, b.getStringAttr("loss"))),
         graph.getResultAttrDict(0) ? graph.getResultAttrDict(0) : b.getDictionaryAttr({})};
-    for (dlc::ConstantOp w : weights) {
-      Value g = grads.lookup(w);
+    for (auto [w, g] : llvm::zip(weights, *weightGrads)) {
       if (!g)
         continue; // e.g. batch-norm statistics: not trained
       auto name = w->getAttrOfType<StringAttr>(dlc::kInitializerAttr);

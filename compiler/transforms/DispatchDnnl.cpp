@@ -357,6 +357,10 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
     for (auto kernel : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!kernel->hasAttr(dlc::kKernelAttr) || kernel.isExternal())
         continue;
+      // Kernels placed on a GPU (dlc-place) take the CUDA lowering.
+      auto device = kernel->getAttrOfType<StringAttr>(dlc::kDeviceAttr);
+      if (device && !device.getValue().starts_with("cpu"))
+        continue;
       if (std::optional<Dispatch> d = match(kernel, constArgs))
         rewrite(module, kernel, *d);
     }

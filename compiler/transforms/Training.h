@@ -26,6 +26,18 @@ mlir::FailureOr<mlir::Value> buildLoss(mlir::OpBuilder &b, mlir::Location loc,
                                        llvm::StringRef kind, mlir::Value prediction,
                                        mlir::Value labels);
 
+/// A ranked tensor of a float element type.
+bool isFloatTensor(mlir::Value v);
+
+/// Reverse mode: the gradients of the scalar `y` with respect to `xs`, built
+/// at `b`'s insertion point from the VJPs (GradientOpInterface) of `ops`, the
+/// ops that compute `y` in program order. A null Value for an x that `y` does
+/// not depend on. A non-differentiable op on a path from an x to `y` is an
+/// error naming it.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+buildGradients(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Operation *> ops,
+               mlir::Value y, llvm::ArrayRef<mlir::Value> xs);
+
 } // namespace dlc
 
 #endif // DLC_COMPILER_TRANSFORMS_TRAINING_H

@@ -63,10 +63,12 @@ int GraphState::addValue(const std::string &name, TensorType type,
 int GraphState::appendNode(const std::string &opType,
                            const std::string &nodeName,
                            const std::vector<int> &inputIds, Attributes attrs,
-                           const std::vector<std::string> &outputNames) {
-  const OpSchema *schema = findOpSchema(opType);
+                           const std::vector<std::string> &outputNames,
+                           const std::string &domain) {
+  const OpSchema *schema = findOpSchema(opType, domain);
   if (!schema)
-    throw Error(opType, "unsupported op");
+    throw Error(opType, domain.empty() ? "unsupported op"
+                                       : "unsupported op (domain '" + domain + "')");
   int numInputs = int(inputIds.size()), numOutputs = int(outputNames.size());
   auto range = [](int lo, int hi) {
     return lo == hi ? std::to_string(lo)
@@ -92,7 +94,7 @@ int GraphState::appendNode(const std::string &opType,
   InferContext context(*schema, types, constants, attrs, numOutputs);
   std::vector<TensorType> outputTypes = schema->infer(context);
 
-  Node node{opType, nodeName, inputIds, {}, std::move(attrs)};
+  Node node{opType, nodeName, inputIds, {}, std::move(attrs), domain};
   int nodeIndex = int(nodes.size());
   for (int i = 0; i < numOutputs; ++i) {
     std::string name = outputNames[size_t(i)];
@@ -175,6 +177,24 @@ Tensor Graph::scalar(double value, DType dtype) {
   return constant(TensorData::scalar(dtype, value));
 }
 
+// Gradient nodes name their y, xs and zs in attributes: keep those in step
+// when output() renames a value.
+static void renameInGradientAttributes(std::vector<Node> &nodes, const std::string &from,
+                                       const std::string &to) {
+  for (Node &node : nodes) {
+    if (node.domain != detail::kTrainingDomain)
+      continue;
+    for (auto &[key, attr] : node.attrs) {
+      if (auto *name = std::get_if<std::string>(&attr); name && *name == from)
+        *name = to;
+      if (auto *names = std::get_if<std::vector<std::string>>(&attr))
+        for (std::string &n : *names)
+          if (n == from)
+            n = to;
+    }
+  }
+}
+
 void Graph::output(const Tensor &tensor, const std::string &name) {
   if (!tensor.valid() || tensor.state_ != state_)
     throw Error("output", "tensor does not belong to this graph");
@@ -189,6 +209,7 @@ void Graph::output(const Tensor &tensor, const std::string &name) {
       if (!state_->valueNames.insert(outputName).second)
         throw Error("output", "name '" + outputName + "' is already used");
       state_->valueNames.erase(value.name);
+      renameInGradientAttributes(state_->nodes, value.name, outputName);
       value.name = outputName;
     }
     state_->outputs.push_back(tensor.id());
@@ -206,11 +227,12 @@ void Graph::output(const Tensor &tensor, const std::string &name) {
 
 std::vector<Tensor> Graph::addNode(const std::string &opType,
                                    const std::vector<Tensor> &inputs,
-                                   Attributes attrs, int numOutputs) {
+                                   Attributes attrs, int numOutputs,
+                                   const std::string &domain) {
   std::vector<int> ids;
   for (const Tensor &input : inputs) {
     if (input.valid() && input.state_ != state_) {
-      const detail::OpSchema *schema = detail::findOpSchema(opType);
+      const detail::OpSchema *schema = detail::findOpSchema(opType, domain);
       throw Error(schema ? schema->apiName : opType,
                   "inputs come from different graphs");
     }
@@ -223,7 +245,7 @@ std::vector<Tensor> Graph::addNode(const std::string &opType,
       state_->uniqueName(state_->scoped(opType), state_->nodeNames);
   state_->nodeNames.erase(nodeName); // appendNode records it once inference passed
   int node = state_->appendNode(opType, nodeName, ids, std::move(attrs),
-                                std::vector<std::string>(size_t(numOutputs)));
+                                std::vector<std::string>(size_t(numOutputs)), domain);
   std::vector<Tensor> outputs;
   for (int id : state_->nodes[size_t(node)].outputs)
     outputs.push_back(Tensor(state_, id));

@@ -36,6 +36,7 @@ struct Node {
   std::vector<int> inputs;
   std::vector<int> outputs;
   Attributes attrs;
+  std::string domain; // "" = the default ONNX domain
 };
 
 class Graph;
@@ -92,9 +93,11 @@ public:
 
   // Adds one node after inferring its output types; throws Error naming the
   // op when inputs/attributes are invalid. Absent Tensors are omitted inputs.
+  // `domain` "" is the default ONNX domain.
   std::vector<Tensor> addNode(const std::string &opType,
                               const std::vector<Tensor> &inputs,
-                              Attributes attrs = {}, int numOutputs = 1);
+                              Attributes attrs = {}, int numOutputs = 1,
+                              const std::string &domain = "");
 
   // Node names created while a Scope is alive are prefixed "scope/".
   class Scope {

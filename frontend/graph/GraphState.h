@@ -38,7 +38,8 @@ struct GraphState {
   // names are generated from the node name.
   int appendNode(const std::string &opType, const std::string &nodeName,
                  const std::vector<int> &inputs, Attributes attrs,
-                 const std::vector<std::string> &outputNames);
+                 const std::vector<std::string> &outputNames,
+                 const std::string &domain = "");
 };
 
 } // namespace dlc::graph::detail

@@ -1,6 +1,7 @@
 //===- OnnxExport.cpp - Graph -> onnx::ModelProto -------------------------===//
 #include "frontend/graph/GraphState.h"
 #include "frontend/graph/OnnxSerializer.h"
+#include "frontend/graph/OpSchema.h"
 
 namespace dlc::graph {
 
@@ -59,6 +60,13 @@ onnx::ModelProto toOnnx(const Graph &graph) {
   onnx::OperatorSetIdProto *opset = model.add_opset_import();
   opset->set_domain("");
   opset->set_version(kOnnxOpset);
+  for (const Node &node : state.nodes)
+    if (node.domain == detail::kTrainingDomain) {
+      onnx::OperatorSetIdProto *training = model.add_opset_import();
+      training->set_domain(detail::kTrainingDomain);
+      training->set_version(1);
+      break;
+    }
 
   onnx::GraphProto &proto = *model.mutable_graph();
   proto.set_name(state.name);
@@ -96,6 +104,8 @@ onnx::ModelProto toOnnx(const Graph &graph) {
   for (const Node &node : state.nodes) {
     onnx::NodeProto &nodeProto = *proto.add_node();
     nodeProto.set_op_type(node.opType);
+    if (!node.domain.empty())
+      nodeProto.set_domain(node.domain);
     if (!node.name.empty())
       nodeProto.set_name(node.name);
     for (int id : node.inputs)

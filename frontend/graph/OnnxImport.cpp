@@ -1,6 +1,7 @@
 //===- OnnxImport.cpp - onnx::ModelProto -> Graph -------------------------===//
 #include "frontend/graph/GraphState.h"
 #include "frontend/graph/OnnxSerializer.h"
+#include "frontend/graph/OpSchema.h"
 
 #include <sstream>
 #include <unordered_map>
@@ -163,7 +164,8 @@ private:
   }
 
   void addNode(const onnx::NodeProto &node) {
-    if (!node.domain().empty() && node.domain() != "ai.onnx")
+    std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+    if (!domain.empty() && domain != detail::kTrainingDomain)
       failNode(node, "domain '" + node.domain() + "' is not supported");
     if (node.op_type() == "Constant")
       return addConstant(node);
@@ -194,6 +196,12 @@ private:
     Attributes attrs;
     for (const onnx::AttributeProto &attr : node.attribute())
       attrs[attr.name()] = attribute(node, attr);
+    // Gradient's y is a value name in an attribute, not an input.
+    if (auto y = attrs.find("y"); domain == detail::kTrainingDomain && y != attrs.end()) {
+      auto *name = std::get_if<std::string>(&y->second);
+      if (!name || !ids_.count(*name))
+        failNode(node, "attribute 'y' must name a value defined before the node");
+    }
 
     for (const std::string &name : outputs)
       if (state_.valueNames.count(name))
@@ -201,7 +209,7 @@ private:
     int index;
     try {
       index = state_.appendNode(node.op_type(), node.name(), inputs,
-                                std::move(attrs), outputs);
+                                std::move(attrs), outputs, domain);
     } catch (const Error &error) {
       failNode(node, error.message());
     }

@@ -17,14 +17,15 @@ static const std::vector<OpSchema> &opTable() {
     registerNormalizationOps(ops);
     registerShapeOps(ops);
     registerReductionOps(ops);
+    registerGradientOp(ops);
     return ops;
   }();
   return table;
 }
 
-const OpSchema *findOpSchema(const std::string &onnxType) {
+const OpSchema *findOpSchema(const std::string &onnxType, const std::string &domain) {
   for (const OpSchema &schema : opTable())
-    if (schema.onnxType == onnxType)
+    if (schema.onnxType == onnxType && schema.domain == domain)
       return &schema;
   return nullptr;
 }
@@ -99,6 +100,17 @@ InferContext::attrInts(const std::string &name,
   if (auto *numbers = std::get_if<std::vector<int64_t>>(value))
     return *numbers;
   fail("attribute '" + name + "' must be a list of ints");
+}
+
+std::vector<std::string>
+InferContext::attrStrings(const std::string &name,
+                          const std::vector<std::string> &fallback) const {
+  const AttrValue *value = attr(name);
+  if (!value)
+    return fallback;
+  if (auto *strings = std::get_if<std::vector<std::string>>(value))
+    return *strings;
+  fail("attribute '" + name + "' must be a list of strings");
 }
 
 int64_t InferContext::normalizeAxis(int64_t axis, int64_t rank,

@@ -20,10 +20,14 @@ struct OpSchema {
   int minInputs, maxInputs;
   int minOutputs, maxOutputs;
   InferFn infer;
+  std::string domain = ""; // the default ONNX domain
 };
 
+// The domain of ONNX's training ops (Gradient).
+inline constexpr const char *kTrainingDomain = "ai.onnx.preview.training";
+
 // nullptr when the op is not supported.
-const OpSchema *findOpSchema(const std::string &onnxType);
+const OpSchema *findOpSchema(const std::string &onnxType, const std::string &domain = "");
 std::vector<std::string> supportedOps();
 
 // What an inference function sees of a node. Errors go through fail(), which
@@ -62,6 +66,8 @@ public:
                          const std::string &fallback) const;
   std::vector<int64_t> attrInts(const std::string &name,
                                 const std::vector<int64_t> &fallback) const;
+  std::vector<std::string> attrStrings(const std::string &name,
+                                       const std::vector<std::string> &fallback) const;
 
   // axis in [-rank, rank) -> [0, rank); fails naming `what` otherwise.
   int64_t normalizeAxis(int64_t axis, int64_t rank,
@@ -89,5 +95,6 @@ void registerConvPoolOps(std::vector<OpSchema> &table);
 void registerNormalizationOps(std::vector<OpSchema> &table);
 void registerShapeOps(std::vector<OpSchema> &table);
 void registerReductionOps(std::vector<OpSchema> &table);
+void registerGradientOp(std::vector<OpSchema> &table);
 
 } // namespace dlc::graph::detail

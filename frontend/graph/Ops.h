@@ -112,9 +112,18 @@ Tensor reduceSum(const Tensor &x, const std::vector<int64_t> &axes = {},
 Tensor reduceMax(const Tensor &x, const std::vector<int64_t> &axes = {},
                  bool keepDims = true);
 
+// TensorFlow's tf.gradients: d loss / d x for each x (variables, inputs or
+// intermediate float tensors of the loss's graph), zeros where the loss does
+// not depend on x. `loss` must have one element. Written as one ONNX Gradient
+// node (domain ai.onnx.preview.training) that dlc differentiates when it
+// compiles the model; onnxruntime's inference build cannot run it.
+std::vector<Tensor> gradients(const Tensor &loss, const std::vector<Tensor> &xs);
+
 } // namespace dlc::graph::ops
 
 namespace dlc::graph {
+
+using ops::gradients;
 
 using ops::matmul;
 

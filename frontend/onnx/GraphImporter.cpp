@@ -246,6 +246,14 @@ FailureOr<std::vector<float>> GraphImporter::attrFloats(StringRef name,
                                      [](const Attribute &a) { return a.floats; });
 }
 
+FailureOr<std::vector<std::string>>
+GraphImporter::attrStrings(StringRef name, std::optional<std::vector<std::string>> def) {
+  return getAttr<std::vector<std::string>>(*this, name, def,
+                                           {Attribute::Strings, Attribute::Undefined},
+                                           "a list of strings",
+                                           [](const Attribute &a) { return a.strings; });
+}
+
 //===----------------------------------------------------------------------===//
 // helpers
 //===----------------------------------------------------------------------===//

@@ -105,6 +105,8 @@ public:
                                                  std::optional<std::vector<int64_t>> def = {});
   mlir::FailureOr<std::vector<float>> attrFloats(llvm::StringRef name,
                                                  std::optional<std::vector<float>> def = {});
+  mlir::FailureOr<std::vector<std::string>>
+  attrStrings(llvm::StringRef name, std::optional<std::vector<std::string>> def = {});
 
   //--- helpers -----------------------------------------------------------
   static mlir::RankedTensorType typeOf(mlir::Value v) {
@@ -154,8 +156,14 @@ private:
 /// outputs. Returns failure after reporting.
 using OpImportFn = mlir::LogicalResult (*)(GraphImporter &);
 
-/// All importers by ONNX op type (default domain).
+/// The domain of ONNX's training ops (Gradient).
+inline constexpr llvm::StringLiteral kTrainingDomain = "ai.onnx.preview.training";
+/// The key of a node's importer: its op type in the default domain,
+/// "DOMAIN:OpType" in another domain.
+std::string opKey(const Node &node);
+/// All importers by opKey.
 const llvm::StringMap<OpImportFn> &opImporters();
+void addGradientImporter(llvm::StringMap<OpImportFn> &table);
 void addElementwiseImporters(llvm::StringMap<OpImportFn> &table);
 void addNNImporters(llvm::StringMap<OpImportFn> &table);
 void addNormalizationImporters(llvm::StringMap<OpImportFn> &table);

@@ -84,10 +84,12 @@ bool ModelImporter::checkSupportedOps() {
   const auto &table = opImporters();
   bool ok = true;
   for (const Node &node : model.nodes) {
+    if (table.count(opKey(node)))
+      continue;
     if (!node.domain.empty()) {
       errors.nodeError(node.name, node.opType, "unsupported op (domain '" + node.domain + "')");
       ok = false;
-    } else if (!table.count(node.opType) && !isEvaluatorOnlyOp(node.opType)) {
+    } else if (!isEvaluatorOnlyOp(node.opType)) {
       errors.nodeError(node.name, node.opType, "unsupported op");
       ok = false;
     }
@@ -234,7 +236,7 @@ bool ModelImporter::collectInputs(SmallVectorImpl<const ValueInfo *> &inputs,
 }
 
 LogicalResult ModelImporter::importNode() {
-  if (std::optional<OpArity> arity = opArity(imp.node->opType)) {
+  if (std::optional<OpArity> arity = opArity(opKey(*imp.node))) {
     auto range = [](unsigned lo, unsigned hi) -> std::string {
       if (lo == hi)
         return std::to_string(lo);
@@ -249,12 +251,14 @@ LogicalResult ModelImporter::importNode() {
       return imp.fail("has " + Twine(outputs) + " outputs, expected " +
                       range(1, arity->maxOutputs));
   }
-  FailureOr<bool> evaluated = evaluateOnHost(imp);
-  if (failed(evaluated))
-    return failure();
-  if (*evaluated)
-    return success();
-  OpImportFn fn = opImporters().lookup(imp.node->opType);
+  if (imp.node->domain.empty()) {
+    FailureOr<bool> evaluated = evaluateOnHost(imp);
+    if (failed(evaluated))
+      return failure();
+    if (*evaluated)
+      return success();
+  }
+  OpImportFn fn = opImporters().lookup(opKey(*imp.node));
   if (!fn)
     return imp.fail("unsupported op");
   return fn(imp);

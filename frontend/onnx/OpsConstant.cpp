@@ -131,10 +131,15 @@ llvm::StringMap<OpImportFn> buildTable() {
   addNormalizationImporters(table);
   addShapeImporters(table);
   addReductionImporters(table);
+  addGradientImporter(table);
   return table;
 }
 
 } // namespace
+
+std::string opKey(const Node &node) {
+  return node.domain.empty() ? node.opType : node.domain + ":" + node.opType;
+}
 
 const llvm::StringMap<OpImportFn> &opImporters() {
   static const llvm::StringMap<OpImportFn> table = buildTable();

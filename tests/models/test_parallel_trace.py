@@ -8,7 +8,7 @@ compiled with dlc, its outputs are checked against onnxruntime (--check,
 rtol 1e-4, atol 1e-4), and then run with `--threads 2 --profile trace.json`
 both as a compiled executable and through `dlc-run MODEL.onnx`. The trace
 must hold two node events on different thread lanes (tid) whose [ts, ts+dur)
-intervals intersect. The branches are heavy (~10 ms each) so that on a busy
+intervals intersect. The branches are heavy (~10-20 ms each) so that on a busy
 two-core machine the pool worker still starts a branch before the caller
 finishes its own; a run without overlap is retried (up to 5 times) before
 the test fails. `--threads 1` must put every event on one lane (so the
@@ -29,7 +29,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
 BRANCHES = 4
-N = 256  # MatMul size: N^3 = 16.8M multiply-adds per MatMul
+N = 768  # MatMul size: N^3 = 453M multiply-adds per MatMul (~10 ms with oneDNN)
 
 
 def build_model(path, rng):

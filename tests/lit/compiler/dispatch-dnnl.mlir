@@ -68,3 +68,18 @@ func.func @main_graph(%x: tensor<1x2x9xf32>, %w: tensor<4x2x3xf32>, %a: tensor<2
   %2 = dlc.gemm %p, %q, %c {beta = 0.5 : f32} : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0, %1, %2 : tensor<1x4x7xf32>, tensor<2x4xf16>, tensor<2x4xf32>
 }
+
+// -----
+
+// A matmul that dlc-place put on a GPU keeps its dlc ops: the CUDA lowering
+// generates it, oneDNN is CPU only.
+// CHECK-LABEL: func.func private @k0_matmul
+// CHECK-SAME: attributes {{{.*}}dlc.device = "cuda:0"
+// CHECK: %[[M:.*]] = dlc.matmul
+// CHECK: return %[[M]]
+// CHECK-NOT: dlc_dnnl_matmul
+func.func @main_graph(%a: tensor<4x8xf32>) -> tensor<4x16xf32> attributes {dlc.graph} {
+  %w = dlc.constant dense<0.5> : tensor<8x16xf32>
+  %0 = dlc.matmul %a, %w {dlc.device = "cuda:0"} : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}

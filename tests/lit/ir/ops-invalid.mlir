@@ -102,6 +102,30 @@ func.func @constant_type() -> tensor<3xf32> {
 
 // -----
 
+func.func @gradient_of_vector(%y: tensor<2xf32>, %w: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{y must have exactly one element (a scalar loss), got 'tensor<2xf32>'}}
+  %0 = dlc.gradient %y, %w : (tensor<2xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @gradient_type(%y: tensor<1xf32>, %w: tensor<3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{result #0 has type 'tensor<2xf32>', the gradient of xs #0 must have its type 'tensor<3xf32>'}}
+  %0 = dlc.gradient %y, %w : (tensor<1xf32>, tensor<3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gradient_count(%y: tensor<f32>, %w: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{has 2 results for 1 values to differentiate with respect to}}
+  %0:2 = dlc.gradient %y, %w : (tensor<f32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+  return %0#0 : tensor<3xf32>
+}
+
+// -----
+
 func.func @quantize_scale_vs_axis(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>, %z: tensor<4xi8>) -> tensor<2x3x4xi8> {
   // expected-error @+2 {{failed to infer returned types}}
   // expected-error @+1 {{scale [4] must be a scalar, [1], [3] (per axis 1 of input [2,3,4]) or of the input's rank with dims 1 or the input's}}

@@ -54,6 +54,15 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %y: tensor<2x5x4xf32>, %i: tenso
 
 // -----
 
+// CHECK-LABEL: func.func @gradient
+// CHECK: dlc.gradient %{{.*}}, %{{.*}}, %{{.*}} : (tensor<f32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>)
+func.func @gradient(%loss: tensor<f32>, %w: tensor<3xf32>, %x: tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>) {
+  %0:2 = dlc.gradient %loss, %w, %x : (tensor<f32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>)
+  return %0#0, %0#1 : tensor<3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
 // Quantization: the result takes the zero point's element type (quantize)
 // or the scale's (dequantize); per-tensor, per-axis and broadcast
 // (blocked) scales.

@@ -33,6 +33,34 @@ TEST(ImportErrors, UnsupportedOpsListedTogether) {
   EXPECT_EQ(count(r.errors, "\n"), 3u) << r.errors;
 }
 
+/// Gradient (ai.onnx.preview.training) of `y` with respect to `xs`, fed `inputs`.
+std::string gradientNode(const std::vector<std::string> &inputs, const std::string &y,
+                         const std::vector<std::string> &xs) {
+  std::string attrs = "attribute { name: \"y\" type: STRING s: \"" + y + "\" }\n" +
+                      "attribute { name: \"xs\" type: STRINGS";
+  for (const std::string &x : xs)
+    attrs += " strings: \"" + x + "\"";
+  attrs += " }\n";
+  return node("Gradient", inputs, {"y"}, "grad", attrs, "ai.onnx.preview.training");
+}
+
+TEST(ImportErrors, GradientNodes) {
+  std::string loss = node("ReduceSum", {"x"}, {"loss"}, "sum", attrInt("keepdims", 0));
+  auto ok = importText(model(13, loss + gradientNode({"x"}, "loss", {"x"}) + io({3})));
+  EXPECT_TRUE(ok.ok) << ok.errors;
+  EXPECT_NE(ok.ir.find("dlc.gradient"), std::string::npos) << ok.ir;
+
+  auto noY = importText(model(13, loss + gradientNode({"x"}, "nope", {"x"}) + io({3})));
+  EXPECT_ERROR(noY, "node 'grad' (Gradient): attribute 'y' names 'nope', which no earlier node, "
+                    "graph input or initializer produces");
+  auto otherInput =
+      importText(model(13, loss + gradientNode({"loss"}, "loss", {"x"}) + io({3})));
+  EXPECT_ERROR(otherInput, "input 0 is 'loss' but attribute 'xs' names 'x' there");
+  auto vectorY = importText(model(13, node("Relu", {"x"}, {"r"}, "relu") +
+                                          gradientNode({"x"}, "r", {"x"}) + io({3})));
+  EXPECT_ERROR(vectorY, "y ('r') must have exactly one element (a scalar loss)");
+}
+
 TEST(ImportErrors, OpsetOutOfRange) {
   auto old = importText(model(10, node("Relu", {"x"}, {"y"}, "r") + io({2})));
   EXPECT_ERROR(old, "m.onnx: default-domain opset 10 is not supported (dlc supports opsets 11 to 28)");

@@ -67,6 +67,8 @@ Graph buildAllOpsModel(uint64_t seed) {
   g.output(logProbs, "log_probs");
   g.output(firstToken, "first_token");
   g.output(squeeze(parts[0]), "part0");
+  // The gradient of a scalar with respect to a variable (ONNX Gradient).
+  g.output(gradients(reduceSum(firstToken, {}, false), {table})[0], "table_grad");
   return g;
 }
 

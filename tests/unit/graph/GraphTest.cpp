@@ -73,4 +73,45 @@ TEST(Graph, TensorsKeepTheirGraphAlive) {
   EXPECT_THROW(Tensor().shape(), Error);
 }
 
+TEST(Graph, GradientsAddOneGradientNode) {
+  Graph g;
+  Tensor x = g.input("x", DType::Float32, {2, 3});
+  Tensor w = g.variable("w", {3}, "glorot_uniform");
+  Tensor loss = ops::reduceSum(ops::relu(x * w), {}, false);
+  std::vector<Tensor> grads = gradients(loss, {w, x});
+  ASSERT_EQ(grads.size(), 2u);
+  EXPECT_EQ(grads[0].type(), w.type());
+  EXPECT_EQ(grads[1].type(), x.type());
+  const Node &node = g.nodes().back();
+  EXPECT_EQ(node.opType, "Gradient");
+  EXPECT_EQ(node.domain, "ai.onnx.preview.training");
+  EXPECT_EQ(std::get<std::string>(node.attrs.at("y")), loss.name());
+  EXPECT_EQ(std::get<std::vector<std::string>>(node.attrs.at("xs")),
+            (std::vector<std::string>{"w", "x"}));
+  // Naming the loss as an output renames the attribute with it.
+  g.output(loss, "loss");
+  EXPECT_EQ(std::get<std::string>(g.nodes().back().attrs.at("y")), "loss");
+}
+
+TEST(Graph, GradientsRejectNonScalarLossesAndIntegerTensors) {
+  Graph g;
+  Tensor x = g.input("x", DType::Float32, {2, 3});
+  Tensor ids = g.input("ids", DType::Int64, {2});
+  Tensor w = g.variable("w", {3}, "glorot_uniform");
+  try {
+    gradients(x * w, {w});
+    FAIL() << "a [2,3] loss was accepted";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("gradients"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("exactly one element"), std::string::npos) << e.what();
+  }
+  Tensor loss = ops::reduceSum(x * w, {}, false);
+  EXPECT_THROW(gradients(loss, {}), Error);
+  EXPECT_THROW(gradients(loss, {ids}), Error);
+  EXPECT_THROW(gradients(loss, {Tensor()}), Error);
+  Graph other;
+  Tensor foreign = other.input("y", DType::Float32, {3});
+  EXPECT_THROW(gradients(loss, {foreign}), Error);
+}
+
 } // namespace
