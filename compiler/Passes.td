@@ -8,6 +8,29 @@ def FoldBatchNorm : Pass<"dlc-fold-batch-norm"> {
   let summary = "Fold inference batch_norm into the preceding conv/gemm weights";
 }
 
+def FoldQdq : Pass<"dlc-fold-qdq"> {
+  let summary = "Fold dequantize -> conv/matmul/gemm [-> relu] -> quantize into integer contractions";
+  let description = [{
+    The integer form: the contraction reads the 8-bit tensors minus their
+    zero points and accumulates in i32 (an i32 bias adds to it), then one
+    requantization `quantize_linear(f64(acc) * sx*sw/sy, 1, zy)`, which
+    fusion puts into the contraction's kernel. Needs f32 constant scales,
+    per-tensor activations and per-tensor or per-output-channel weights;
+    see compiler/transforms/FoldQdq.cpp for the exact conditions.
+  }];
+}
+
+def ReducePrecision : Pass<"dlc-reduce-precision"> {
+  let summary = "Compute f32 conv/matmul/gemm in f16 or bf16 with f32 accumulation (--precision)";
+  let description = [{
+    Operands are cast to `type` (constants converted at compile time), the
+    contraction runs on the reduced type (its lowering accumulates in f32 and
+    rounds the result once) and the result is cast back to f32. Other ops
+    stay f32.
+  }];
+  let options = [Option<"type", "type", "std::string", "\"f16\"", "f16 or bf16">];
+}
+
 def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
   let summary = "Replace zero-element values by constants so no kernel sees an empty buffer";
   let description = [{

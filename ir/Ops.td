@@ -184,15 +184,53 @@ def Dlc_ConvOp : Dlc_Op<"conv", [Dlc_Differentiable, InferTypeOpAdaptor]> {
   let summary = "N-d grouped convolution, NC(spatial) layout (ONNX Conv)";
   let description = [{
     `pads` holds the begin pads of every spatial dim then the end pads
-    (explicit: the importer resolves auto_pad).
+    (explicit: the importer resolves auto_pad). Operands share one element
+    type: float, or integers (i32 for QLinearConv, which accumulate and
+    wrap in that type).
   }];
-  let arguments = (ins Dlc_FloatTensor:$input, Dlc_FloatTensor:$weight,
-                   Optional<Dlc_FloatTensor>:$bias,
+  let arguments = (ins Dlc_Tensor:$input, Dlc_Tensor:$weight,
+                   Optional<Dlc_Tensor>:$bias,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                    DenseI64ArrayAttr:$dilations,
                    DefaultValuedAttr<I64Attr, "1">:$group);
-  let results = (outs Dlc_FloatTensor:$output);
+  let results = (outs Dlc_Tensor:$output);
   let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization (ONNX QuantizeLinear / DequantizeLinear)
+//===----------------------------------------------------------------------===//
+
+// `scale` and `zero_point` have one shape, which says how they are read:
+//  * one element (rank 0 or [1]): per tensor;
+//  * 1-D of the size of input dim `axis`: per axis (e.g. per channel);
+//  * the input's rank with every dim 1 or the input's: elementwise with
+//    numpy broadcasting (ONNX blocked quantization, expanded by the importer).
+// `axis` is non-negative (the importer normalizes it); per tensor it is unused.
+class Dlc_QuantOp<string mnemonic> : Dlc_Op<mnemonic, [InferTypeOpAdaptor]> {
+  let results = (outs Dlc_Tensor:$output);
+}
+
+def Dlc_QuantizeLinearOp : Dlc_QuantOp<"quantize_linear"> {
+  let summary = "saturate(round_half_even(input / scale) + zero_point)";
+  let description = [{
+    The result has the input's shape and the zero point's element type, an
+    8- or 16-bit integer (signless = signed, or unsigned). Out-of-range
+    values saturate; NaN becomes the lowest value.
+  }];
+  let arguments = (ins Dlc_FloatTensor:$input, Dlc_FloatTensor:$scale,
+                   Dlc_Tensor:$zero_point, DefaultValuedAttr<I64Attr, "1">:$axis);
+}
+
+def Dlc_DequantizeLinearOp : Dlc_QuantOp<"dequantize_linear"> {
+  let summary = "(input - zero_point) * scale";
+  let description = [{
+    The input is an 8-, 16- or 32-bit integer tensor, the zero point has its
+    element type; the result has the input's shape and the scale's element
+    type.
+  }];
+  let arguments = (ins Dlc_Tensor:$input, Dlc_FloatTensor:$scale,
+                   Dlc_Tensor:$zero_point, DefaultValuedAttr<I64Attr, "1">:$axis);
 }
 
 //===----------------------------------------------------------------------===//

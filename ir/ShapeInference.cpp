@@ -189,6 +189,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
                                        Adaptor adaptor, SmallVectorImpl<Type> &results) {
   auto input = rankedType(adaptor.getInput()), weight = rankedType(adaptor.getWeight());
   int64_t group = adaptor.getGroup();
+  Type element = input.getElementType();
+  if (weight.getElementType() != element ||
+      (adaptor.getBias() && rankedType(adaptor.getBias()).getElementType() != element))
+    return emitOptionalError(loc, "input, weight and bias element types differ");
   if (weight.getRank() != input.getRank())
     return emitOptionalError(loc, "weight rank ", weight.getRank(), " differs from input rank ",
                              input.getRank());

@@ -52,6 +52,7 @@ struct ConvertDlcToLinalgPass
     dlc::populateReductionToLinalgPatterns(converter, patterns);
     dlc::populateContractionToLinalgPatterns(converter, patterns);
     dlc::populatePoolingToLinalgPatterns(converter, patterns);
+    dlc::populateQuantToLinalgPatterns(converter, patterns);
     dlc::populateDataMovementToLinalgPatterns(converter, patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();

@@ -24,6 +24,9 @@ void populateContractionToLinalgPatterns(const mlir::TypeConverter &converter,
 /// max_pool, avg_pool, global_avg_pool.
 void populatePoolingToLinalgPatterns(const mlir::TypeConverter &converter,
                                      mlir::RewritePatternSet &patterns);
+/// quantize_linear, dequantize_linear.
+void populateQuantToLinalgPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
 /// reshape, transpose, concat, split, slice, gather, expand.
 void populateDataMovementToLinalgPatterns(const mlir::TypeConverter &converter,
                                           mlir::RewritePatternSet &patterns);

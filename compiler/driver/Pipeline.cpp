@@ -34,10 +34,14 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
               " weight-decay=" + number(options.weightDecay) + "}";
     return text;
   }
-  case dlc::Stage::Simplify:
-    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
-                      "dlc-merge-siblings,canonicalize,cse"
-                    : "dlc-fold-empty-tensors";
+  case dlc::Stage::Simplify: {
+    std::string text = optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
+                                  "dlc-fold-qdq,dlc-merge-siblings,canonicalize,cse"
+                                : "dlc-fold-empty-tensors";
+    if (!options.precision.empty()) // --precision=fp16|bf16, at every -O level
+      text += ",dlc-reduce-precision{type=" + options.precision + "}";
+    return text;
+  }
   case dlc::Stage::Place:
     return ""; // built from the options, not text (node names may hold any character)
   case dlc::Stage::Fuse:

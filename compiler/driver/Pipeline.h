@@ -44,6 +44,9 @@ struct CompileOptions {
   std::string loss = "softmax_cross_entropy";
   std::string optimizer = "sgd";
   double lr = 0.01, momentum = 0.0, beta1 = 0.9, beta2 = 0.999, weightDecay = 0.0;
+  /// --precision: "f16" or "bf16" computes conv/matmul/gemm in that type with
+  /// f32 accumulation (dlc-reduce-precision); empty = f32.
+  std::string precision;
   /// Call oneDNN for conv/matmul/gemm kernels (CPU, -O1+, when dlc was built
   /// with oneDNN; `--no-dnnl` turns it off).
 #ifdef DLC_HAVE_DNNL

@@ -26,7 +26,8 @@ using namespace mlir;
 namespace {
 
 bool canJoinGroup(Operation *op) {
-  return op->hasTrait<dlc::OpTrait::BroadcastElementwise>() || llvm::isa<dlc::ReshapeOp, dlc::SplitOp>(op);
+  return op->hasTrait<dlc::OpTrait::BroadcastElementwise>() ||
+         llvm::isa<dlc::ReshapeOp, dlc::SplitOp, dlc::QuantizeLinearOp, dlc::DequantizeLinearOp>(op);
 }
 
 bool isGroupable(Operation *op) {

@@ -169,6 +169,13 @@ void addNNImporters(llvm::StringMap<OpImportFn> &table);
 void addNormalizationImporters(llvm::StringMap<OpImportFn> &table);
 void addShapeImporters(llvm::StringMap<OpImportFn> &table);
 void addReductionImporters(llvm::StringMap<OpImportFn> &table);
+void addQuantImporters(llvm::StringMap<OpImportFn> &table);
+
+/// A dlc.conv of x, w and bias (may be null) with the current node's
+/// window attributes (kernel_shape, strides, pads, auto_pad, dilations,
+/// group): Conv and QLinearConv.
+mlir::FailureOr<mlir::Value> buildConv(GraphImporter &imp, mlir::Value x, mlir::Value w,
+                                       mlir::Value bias);
 
 /// How many inputs (positions, "" included) and outputs an op may have.
 struct OpArity {

@@ -40,6 +40,10 @@ std::optional<OpArity> opArity(llvm::StringRef opType) {
     t["Dropout"] = {1, 3, 2}; // output, mask
     t["Where"] = {3, 3, 1};
     t["Range"] = {3, 3, 1};
+    t["QuantizeLinear"] = t["DequantizeLinear"] = {2, 3, 1};
+    t["MatMulInteger"] = {2, 4, 1};
+    t["QLinearMatMul"] = {8, 8, 1};
+    t["QLinearConv"] = {8, 9, 1};
     return t;
   }();
   auto it = table.find(opType);

@@ -127,6 +127,7 @@ llvm::StringMap<OpImportFn> buildTable() {
   table["Dropout"] = importDropout;
   addElementwiseImporters(table);
   addNNImporters(table);
+  addQuantImporters(table);
   addNormalizationImporters(table);
   addShapeImporters(table);
   addReductionImporters(table);

@@ -99,13 +99,14 @@ FailureOr<Window> windowAttrs(GraphImporter &imp, ArrayRef<int64_t> inputShape,
   return w;
 }
 
-LogicalResult importConv(GraphImporter &imp) {
-  FailureOr<Value> x = imp.input(0), w = failed(x) ? x : imp.input(1);
-  FailureOr<Value> bias = failed(w) ? w : imp.optionalInput(2);
+} // namespace
+
+/// A dlc.conv of the current node's attributes (Conv, QLinearConv).
+FailureOr<Value> buildConv(GraphImporter &imp, Value x, Value w, Value bias) {
   FailureOr<int64_t> group = imp.attrInt("group", 1);
-  if (failed(bias) || failed(group) || failed(imp.requireFloat(*x, "X")))
+  if (failed(group))
     return failure();
-  auto xType = GraphImporter::typeOf(*x), wType = GraphImporter::typeOf(*w);
+  auto xType = GraphImporter::typeOf(x), wType = GraphImporter::typeOf(w);
   if (wType.getRank() != xType.getRank() || wType.getRank() < 3)
     return imp.fail("weight " + formatShape(wType.getShape()) + " must have the rank of X " +
                     formatShape(xType.getShape()) + " (>= 3)");
@@ -122,10 +123,20 @@ LogicalResult importConv(GraphImporter &imp) {
   if (failed(win))
     return failure();
   OpBuilder &b = imp.builder;
-  return setResult(imp, imp.createInferred<dlc::ConvOp>(
-                            *x, *w, *bias, b.getDenseI64ArrayAttr(win->strides),
-                            b.getDenseI64ArrayAttr(win->pads),
-                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group)));
+  return imp.createInferred<dlc::ConvOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides),
+                                         b.getDenseI64ArrayAttr(win->pads),
+                                         b.getDenseI64ArrayAttr(win->dilations),
+                                         b.getI64IntegerAttr(*group));
+}
+
+namespace {
+
+LogicalResult importConv(GraphImporter &imp) {
+  FailureOr<Value> x = imp.input(0), w = failed(x) ? x : imp.input(1);
+  FailureOr<Value> bias = failed(w) ? w : imp.optionalInput(2);
+  if (failed(bias) || failed(imp.requireFloat(*x, "X")))
+    return failure();
+  return setResult(imp, buildConv(imp, *x, *w, *bias));
 }
 
 template <bool IsMax>

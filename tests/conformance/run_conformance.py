@@ -15,7 +15,9 @@ Rewrites made before compiling (none changes what the test computes):
     configuration does; the remaining inputs keep their order and their
     input_K.pb files are renumbered.
   * the opset import is lowered to the op's own version (the since_version of
-    its schema at the test's opset), and a model still above --max-opset
+    its schema at the test's opset, but not below opset 11 when the same op
+    versions apply there; a test below opset 11 whose ops are unchanged at
+    11 is raised to 11), and a model still above --max-opset
     (dlc's importer maximum) goes through onnx.version_converter, which only
     succeeds where the older op version has the same meaning for the model.
 
@@ -99,6 +101,7 @@ TOLERANCES = [
 ]
 
 DEFAULT_MAX_OPSET = 28  # newest opset the importer accepts
+MIN_OPSET = 11          # oldest opset the importer accepts
 
 
 def read_list(path):
@@ -201,8 +204,17 @@ def normalize_opset(model, max_opset):
             needed = max(needed, defs.get_schema(n.op_type, declared, n.domain).since_version)
         except Exception:
             return model
-    if needed < declared:
-        default[0].version = needed
+    # Any opset in [needed, declared] selects the same op versions; stay at
+    # or above the importer's minimum where that range allows it.
+    lowered = max(needed, min(declared, MIN_OPSET))
+    if lowered < declared:
+        default[0].version = lowered
+    elif declared < MIN_OPSET and all(
+            defs.get_schema(n.op_type, MIN_OPSET, n.domain).since_version
+            == defs.get_schema(n.op_type, declared, n.domain).since_version
+            for n in model.graph.node if n.domain in ("", "ai.onnx")):
+        # Ops unchanged up to the minimum (MatMulInteger, QLinearConv: opset 10).
+        default[0].version = MIN_OPSET
     if default[0].version > max_opset:
         try:
             converted = version_converter.convert_version(model, max_opset)

@@ -74,6 +74,11 @@ static cl::opt<bool> noDnnl("no-dnnl",
                             cl::desc("Generate conv/matmul/gemm kernels instead of calling oneDNN"),
                             cl::init(false), cl::cat(dlcCategory));
 
+static cl::opt<std::string> precision(
+    "precision",
+    cl::desc("fp32 | fp16 | bf16: compute conv/matmul/gemm in this type (f32 accumulation)"),
+    cl::init("fp32"), cl::cat(dlcCategory));
+
 static cl::OptionCategory trainCategory("training (dlc --train, docs/training.md)");
 static cl::opt<bool> train("train", cl::desc("compile a training program (a trainer executable)"),
                            cl::cat(trainCategory));
@@ -178,6 +183,15 @@ int main(int argc, char **argv) {
     llvm::errs() << "error: --emit-gradients needs --train\n";
     return 2;
   }
+  if (precision != "fp32" && precision != "fp16" && precision != "bf16") {
+    llvm::errs() << "error: --precision expects fp32, fp16 or bf16, got '" << precision << "'\n";
+    return 2;
+  }
+  if (precision != "fp32" && train) {
+    llvm::errs() << "error: --precision=" << precision << " is for inference (not with --train)\n";
+    return 2;
+  }
+  options.precision = precision == "fp16" ? "f16" : precision == "bf16" ? "bf16" : "";
   if (cudaEmbed != "auto" && cudaEmbed != "cubin" && cudaEmbed != "ptx") {
     llvm::errs() << "error: --cuda-embed expects auto, cubin or ptx, got '" << cudaEmbed << "'\n";
     return 2;

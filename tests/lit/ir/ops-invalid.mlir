@@ -123,3 +123,66 @@ func.func @gradient_count(%y: tensor<f32>, %w: tensor<3xf32>) -> tensor<3xf32> {
   %0:2 = dlc.gradient %y, %w : (tensor<f32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
   return %0#0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @quantize_scale_vs_axis(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>, %z: tensor<4xi8>) -> tensor<2x3x4xi8> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{scale [4] must be a scalar, [1], [3] (per axis 1 of input [2,3,4]) or of the input's rank with dims 1 or the input's}}
+  %0 = dlc.quantize_linear %x, %s, %z {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xi8>) -> tensor<2x3x4xi8>
+  return %0 : tensor<2x3x4xi8>
+}
+
+// -----
+
+func.func @quantize_scale_zero_point_shapes(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<1xi8>) -> tensor<2x3xi8> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{scale [3] and zero_point [1] shapes differ}}
+  %0 = dlc.quantize_linear %x, %s, %z {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<1xi8>) -> tensor<2x3xi8>
+  return %0 : tensor<2x3xi8>
+}
+
+// -----
+
+func.func @quantize_axis_range(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<3xi8>) -> tensor<2x3xi8> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{axis 2 is out of range for input [2,3]}}
+  %0 = dlc.quantize_linear %x, %s, %z {axis = 2 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<2x3xi8>
+  return %0 : tensor<2x3xi8>
+}
+
+// -----
+
+func.func @quantize_to_i32(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<i32>) -> tensor<2x3xi32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{zero_point element type 'i32' is not an 8- or 16-bit integer}}
+  %0 = dlc.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<i32>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// -----
+
+func.func @dequantize_zero_point_type(%x: tensor<2x3xi8>, %s: tensor<f32>, %z: tensor<ui8>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{zero_point element type 'ui8' differs from the input's 'i8'}}
+  %0 = dlc.dequantize_linear %x, %s, %z : (tensor<2x3xi8>, tensor<f32>, tensor<ui8>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @dequantize_float_input(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<f32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{input element type 'f32' is not an 8-, 16- or 32-bit integer}}
+  %0 = dlc.dequantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<f32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @conv_mixed_types(%x: tensor<1x2x5x5xi32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xi32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{input, weight and bias element types differ}}
+  %0 = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x5x5xi32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xi32>
+  return %0 : tensor<1x4x3x3xi32>
+}

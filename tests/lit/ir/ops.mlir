@@ -60,3 +60,31 @@ func.func @gradient(%loss: tensor<f32>, %w: tensor<3xf32>, %x: tensor<2x3xf32>) 
   %0:2 = dlc.gradient %loss, %w, %x : (tensor<f32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>)
   return %0#0, %0#1 : tensor<3xf32>, tensor<2x3xf32>
 }
+
+// -----
+
+// Quantization: the result takes the zero point's element type (quantize)
+// or the scale's (dequantize); per-tensor, per-axis and broadcast
+// (blocked) scales.
+// CHECK-LABEL: func.func @quantize_dequantize
+// CHECK: %[[Q:.*]] = dlc.quantize_linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3x4xui8>
+// CHECK: dlc.dequantize_linear %[[Q]], %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<2x3x4xui8>, tensor<f16>, tensor<ui8>) -> tensor<2x3x4xf16>
+// CHECK: dlc.quantize_linear %{{.*}}, %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xi8>) -> tensor<2x3x4xi8>
+func.func @quantize_dequantize(%x: tensor<2x3x4xf32>, %s: tensor<3xf32>, %z: tensor<3xui8>,
+                               %s0: tensor<f16>, %z0: tensor<ui8>, %sb: tensor<2x3x1xf32>,
+                               %zb: tensor<2x3x1xi8>) -> (tensor<2x3x4xf16>, tensor<2x3x4xi8>) {
+  %0 = dlc.quantize_linear %x, %s, %z {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3x4xui8>
+  %1 = dlc.dequantize_linear %0, %s0, %z0 {axis = 0 : i64} : (tensor<2x3x4xui8>, tensor<f16>, tensor<ui8>) -> tensor<2x3x4xf16>
+  %2 = dlc.quantize_linear %x, %sb, %zb {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xi8>) -> tensor<2x3x4xi8>
+  return %1, %2 : tensor<2x3x4xf16>, tensor<2x3x4xi8>
+}
+
+// -----
+
+// Integer convolution (QLinearConv's accumulator): i32 throughout.
+// CHECK-LABEL: func.func @conv_i32
+// CHECK: dlc.conv %{{.*}}, %{{.*}}, %{{.*}} {{.*}} : (tensor<1x2x5x5xi32>, tensor<4x2x3x3xi32>, tensor<4xi32>) -> tensor<1x4x3x3xi32>
+func.func @conv_i32(%x: tensor<1x2x5x5xi32>, %w: tensor<4x2x3x3xi32>, %b: tensor<4xi32>) -> tensor<1x4x3x3xi32> {
+  %0 = dlc.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x5x5xi32>, tensor<4x2x3x3xi32>, tensor<4xi32>) -> tensor<1x4x3x3xi32>
+  return %0 : tensor<1x4x3x3xi32>
+}
