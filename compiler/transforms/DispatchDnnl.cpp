@@ -283,7 +283,15 @@ func::FuncOp declareLibraryFunction(ModuleOp module, StringRef name) {
   return fn;
 }
 
-void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
+/// A kernel rewritten into a library conv, for the layout choice.
+struct ConvSite {
+  memref::GlobalOp desc;
+  Value result;                 // the call's dst as a tensor
+  BlockArgument src;            // read as the conv's src
+  SmallVector<std::pair<BlockArgument, unsigned>> sameShapeBinaries; // (arg, binary index)
+};
+
+std::optional<ConvSite> rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
   MLIRContext *ctx = module.getContext();
   Operation *tail = d.ops.back();
   Location loc = tail->getLoc();
@@ -295,9 +303,10 @@ void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
   auto descType = MemRefType::get({int64_t(d.desc.size())}, i64);
   auto descValue = DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
                                           ArrayRef<int64_t>(d.desc));
-  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
-                           globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
-                           globals.getUnitAttr(), /*alignment=*/IntegerAttr());
+  auto descGlobal = memref::GlobalOp::create(
+      globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
+      globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
+      globals.getUnitAttr(), /*alignment=*/IntegerAttr());
   auto cacheType = MemRefType::get({2}, i64);
   auto zeros = DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0});
   memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
@@ -331,6 +340,89 @@ void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
   tail->getResult(0).replaceAllUsesWith(result);
   for (Operation *op : llvm::reverse(d.ops))
     op->erase();
+  if (d.desc[DLC_DNNL_KIND] != DLC_DNNL_CONV2D)
+    return std::nullopt;
+  ConvSite site{descGlobal, result, llvm::cast<BlockArgument>(d.lhs), {}};
+  for (auto [i, operand] : llvm::enumerate(d.binaries))
+    if (llvm::equal(shapeOf(operand), resultType.getShape()))
+      site.sameShapeBinaries.push_back({llvm::cast<BlockArgument>(operand), unsigned(i)});
+  return site;
+}
+
+/// The kernel result that is exactly `value` (returned once, no other use).
+std::optional<unsigned> returnedAs(Value value) {
+  if (!value.hasOneUse())
+    return std::nullopt;
+  OpOperand &use = *value.getUses().begin();
+  if (!llvm::isa<func::ReturnOp>(use.getOwner()))
+    return std::nullopt;
+  return use.getOperandNumber();
+}
+
+/// Channels-last between library convs: a conv kernel's result that only
+/// feeds library convs (as src or same-shape residual, the kernel argument
+/// used by nothing else) stays NHWC, the layout oneDNN's convolutions pick,
+/// so neither side reorders it. Only kernels called once qualify: the
+/// layout is part of each call site's descriptor. Generated code never sees
+/// such a tensor; the graph keeps its NCHW type.
+void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites) {
+  llvm::DenseMap<Operation *, unsigned> callCount;
+  SmallVector<func::CallOp> calls;
+  for (auto graph : module.getOps<func::FuncOp>()) {
+    if (!graph->hasAttr(dlc::kGraphAttr))
+      continue;
+    graph.walk([&](func::CallOp call) {
+      if (auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee())) {
+        ++callCount[callee];
+        calls.push_back(call);
+      }
+    });
+  }
+  auto siteOf = [&](func::CallOp call) -> ConvSite * {
+    auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+    auto it = sites.find(callee);
+    return it == sites.end() || callCount[callee] != 1 ? nullptr : &it->second;
+  };
+  // Which kernel argument a graph operand becomes, as NHWC bits of the
+  // consumer's descriptor (0: not a channels-last-capable use).
+  auto useBits = [&](OpOperand &use) -> int64_t {
+    auto call = llvm::dyn_cast<func::CallOp>(use.getOwner());
+    ConvSite *site = call ? siteOf(call) : nullptr;
+    if (!site)
+      return 0;
+    unsigned arg = use.getOperandNumber();
+    int64_t bits = 0;
+    if (site->src.getArgNumber() == arg && site->src.hasOneUse())
+      bits |= DLC_DNNL_NHWC_SRC;
+    for (auto [operand, index] : site->sameShapeBinaries)
+      if (operand.getArgNumber() == arg && operand.hasOneUse())
+        bits |= DLC_DNNL_NHWC_BINARY0 << index;
+    return bits;
+  };
+  llvm::DenseMap<Operation *, int64_t> layouts; // kernel -> DLC_DNNL_LAYOUTS
+  for (func::CallOp call : calls) {
+    ConvSite *producer = siteOf(call);
+    if (!producer)
+      continue;
+    std::optional<unsigned> index = returnedAs(producer->result);
+    if (!index)
+      continue;
+    Value tensor = call.getResult(*index);
+    if (tensor.use_empty() ||
+        !llvm::all_of(tensor.getUses(), [&](OpOperand &use) { return useBits(use) != 0; }))
+      continue;
+    layouts[module.lookupSymbol<func::FuncOp>(call.getCallee())] |= DLC_DNNL_NHWC_DST;
+    for (OpOperand &use : tensor.getUses())
+      layouts[module.lookupSymbol<func::FuncOp>(
+          llvm::cast<func::CallOp>(use.getOwner()).getCallee())] |= useBits(use);
+  }
+  for (auto [kernel, bits] : layouts) {
+    memref::GlobalOp global = sites.find(kernel)->second.desc;
+    auto value = llvm::cast<DenseElementsAttr>(*global.getInitialValue());
+    SmallVector<int64_t> desc(value.getValues<int64_t>());
+    desc[DLC_DNNL_LAYOUTS] = bits;
+    global.setInitialValueAttr(DenseElementsAttr::get(value.getType(), ArrayRef<int64_t>(desc)));
+  }
 }
 
 struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
@@ -354,12 +446,15 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
             it->second[i] = it->second[i] && isConst[i];
       });
     }
+    llvm::DenseMap<Operation *, ConvSite> convSites;
     for (auto kernel : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!kernel->hasAttr(dlc::kKernelAttr) || kernel.isExternal())
         continue;
       if (std::optional<Dispatch> d = match(kernel, constArgs))
-        rewrite(module, kernel, *d);
+        if (std::optional<ConvSite> site = rewrite(module, kernel, *d))
+          convSites.try_emplace(kernel, *site);
     }
+    chooseLayouts(module, convSites);
   }
 };
 } // namespace

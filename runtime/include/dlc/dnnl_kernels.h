@@ -8,9 +8,12 @@
  *            the call site: the library stores its primitive there on the
  *            first call (created once per call site, then reused);
  *   desc     a constant int64 descriptor (layout below) fixed at compile time;
- *   tensors  bare pointers to dense row-major f32 buffers. Unused operands
- *            (no bias, fewer binary post-ops) receive any valid pointer and
- *            are not read.
+ *   tensors  bare pointers to dense f32 buffers, row-major (NCHW for conv
+ *            activations) unless desc[DLC_DNNL_LAYOUTS] marks a conv
+ *            activation channels-last (NHWC: a tensor passed from one
+ *            library conv to the next, never seen by generated code).
+ *            Unused operands (no bias, fewer binary post-ops) receive any
+ *            valid pointer and are not read.
  *
  * Thread-safety: any number of threads may call the same call site at once
  * (the primitive is created under a lock and published atomically; every
@@ -42,8 +45,12 @@ enum {
   DLC_DNNL_NUM_POST_OPS = 21,
   DLC_DNNL_POST_OPS = 22,        /* num_post_ops records of 4 slots each */
   DLC_DNNL_MAX_POST_OPS = 8,
-  DLC_DNNL_DESC_SIZE = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS
+  DLC_DNNL_LAYOUTS = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS, /* DLC_DNNL_NHWC_* bits */
+  DLC_DNNL_DESC_SIZE = DLC_DNNL_LAYOUTS + 1
 };
+/* desc[DLC_DNNL_LAYOUTS] (conv only; 0 = all NCHW): which activations are
+ * channels-last. Binary operand i (a same-shape one) is NHWC_BINARY0 << i. */
+enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 };
 
 /* Conv2D (NCHW src/dst, [K, C/group, KH, KW] weights) slots 1..18:
  * N C H W K KH KW OH OW strideH strideW padTop padLeft padBottom padRight

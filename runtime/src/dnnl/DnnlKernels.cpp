@@ -1,10 +1,12 @@
 // oneDNN convolutions and matrix products for compiled models (see
 // include/dlc/dnnl_kernels.h for the contract with dlc-dispatch-dnnl).
 //
-// Activations stay in dlc's plain row-major layout (NCHW, [.., M, N]) so a
-// call replaces a generated kernel one to one; only constant weights move to
-// the layout the primitive prefers, once. Post-ops (bias, activations,
-// residual adds) run inside the primitive.
+// Activations are in dlc's plain row-major layout (NCHW, [.., M, N]) so a
+// call replaces a generated kernel one to one, except conv activations the
+// descriptor marks channels-last (passed between library convs only, see
+// DLC_DNNL_LAYOUTS); constant weights move to the layout the primitive
+// prefers, once. Post-ops (bias, activations, residual adds) run inside the
+// primitive.
 #include "dlc/dnnl_kernels.h"
 
 #include <dnnl.hpp>
@@ -108,15 +110,29 @@ int sumPostOp(const std::vector<PostOp> &ops) {
   return -1;
 }
 
+/// The memory of binary operand `index` (a conv's same-shape operands may be
+/// channels-last, see DLC_DNNL_LAYOUTS).
+memory::desc binaryDesc(const PostOp &op, unsigned index, const memory::dims &dst,
+                        size_t channel, int64_t layouts) {
+  memory::dims dims = binaryDims(dst, op.broadcast, channel);
+  if (op.broadcast == DLC_DNNL_BCAST_NONE && (layouts & (DLC_DNNL_NHWC_BINARY0 << index)))
+    return memory::desc(dims, dt::f32, tag::nhwc);
+  return memory::desc(dims, dt::f32, plainTag(dims.size()));
+}
+
 dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &dst,
-                           size_t channel, int sumIndex) {
+                           size_t channel, int sumIndex, int64_t layouts) {
   dnnl::post_ops po;
+  unsigned binary = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
+    if (isBinary(ops[i]))
+      ++binary;
     const PostOp &op = ops[i];
     if (int(i) == sumIndex) {
       po.append_sum(1.f);
       continue;
     }
+    unsigned index = binary - 1; // of this op's operand, if it has one
     using alg = dnnl::algorithm;
     switch (op.kind) {
     case DLC_DNNL_POST_RELU: po.append_eltwise(1.f, alg::eltwise_relu, op.a, 0.f); break;
@@ -127,9 +143,8 @@ dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &d
     case DLC_DNNL_POST_GELU_TANH: po.append_eltwise(1.f, alg::eltwise_gelu_tanh, 0.f, 0.f); break;
     case DLC_DNNL_POST_ADD:
     case DLC_DNNL_POST_MUL: {
-      memory::dims dims = binaryDims(dst, op.broadcast, channel);
       po.append_binary(op.kind == DLC_DNNL_POST_ADD ? alg::binary_add : alg::binary_mul,
-                       memory::desc(dims, dt::f32, plainTag(dims.size())));
+                       binaryDesc(op, index, dst, channel, layouts));
       break;
     }
     }
@@ -138,12 +153,13 @@ dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &d
 }
 
 /// The post-ops by plain loops, for a primitive created without them.
+/// `channelsLast`: `out` is NHWC (same-shape operands are in its layout).
 void applyPostOps(const std::vector<PostOp> &ops, const memory::dims &dst, size_t channel,
-                  const float *const *binary, float *out) {
+                  bool channelsLast, const float *const *binary, float *out) {
   int64_t total = 1, inner = 1;
   for (size_t d = 0; d < dst.size(); ++d) {
     total *= dst[d];
-    if (d > channel)
+    if (d > channel && !channelsLast)
       inner *= dst[d];
   }
   int64_t channels = dst[channel];
@@ -181,9 +197,11 @@ struct CallSite {
   dnnl::primitive prim;
   memory::desc src, weights, plainWeights, bias, dst, scratch;
   memory::desc primSrc, primDst; // the primitive's layouts (== src/dst: no reorder)
-  dnnl::reorder srcIn, dstIn, dstOut; // plain -> primSrc / primDst, primDst -> plain
-  std::vector<memory::desc> binaries;
+  dnnl::reorder srcIn, dstOut; // src -> primSrc, primDst -> dst
+  std::vector<memory::desc> binaries; // as the caller passes them
   std::vector<PostOp> postOps;
+  int64_t layouts = 0; // DLC_DNNL_NHWC_* bits of the descriptor
+  dnnl::reorder sumIn; // the sum operand -> primDst, when their layouts differ
   bool fusedPostOps = true;
   bool constWeights = false;
   int sumIndex = -1; // post-op done as `sum`; its operand is preloaded into dst
@@ -219,10 +237,53 @@ struct CallSite {
   void prepareReorders() {
     if (primSrc != src)
       srcIn = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), src, cpuEngine(), primSrc));
-    if (primDst != dst) {
+    if (primDst != dst)
       dstOut = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), primDst, cpuEngine(), dst));
-      dstIn = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), dst, cpuEngine(), primDst));
+    if (fusedPostOps && sumIndex >= 0) {
+      const memory::desc &operand = binaries[sumBinary()];
+      if (operand != primDst)
+        sumIn = dnnl::reorder(
+            dnnl::reorder::primitive_desc(cpuEngine(), operand, cpuEngine(), primDst));
     }
+  }
+
+  /// The binary operand index of the sum post-op.
+  unsigned sumBinary() const {
+    unsigned b = 0;
+    for (int i = 0; i < sumIndex; ++i)
+      b += isBinary(postOps[size_t(i)]);
+    return b;
+  }
+
+  /// Plain-loop post-ops (no fused ones): same-shape operands must be in the
+  /// layout of `dst`; those that are not are reordered into `copies`.
+  void applyUnfused(const float *const *binaryData, float *dstData) {
+    std::vector<const float *> operands(binaryData, binaryData + DLC_DNNL_MAX_BINARY);
+    std::vector<memory> copies;
+    unsigned b = 0;
+    for (const PostOp &op : postOps) {
+      if (!isBinary(op))
+        continue;
+      bool operandNhwc = (layouts & (DLC_DNNL_NHWC_BINARY0 << b)) != 0;
+      if (op.broadcast == DLC_DNNL_BCAST_NONE && operandNhwc != dstNhwc()) {
+        memory::desc from = conv4d(dst.dims(), operandNhwc);
+        memory src(from, cpuEngine(), const_cast<float *>(operands[b]));
+        memory copy(dst, cpuEngine());
+        dnnl::stream &stream = threadState().stream;
+        dnnl::reorder(src, copy).execute(stream, src, copy);
+        stream.wait();
+        copies.push_back(copy);
+        operands[b] = static_cast<const float *>(copy.get_data_handle());
+      }
+      ++b;
+    }
+    applyPostOps(postOps, dst.dims(), channel, dstNhwc(), operands.data(), dstData);
+  }
+
+  bool dstNhwc() const { return (layouts & DLC_DNNL_NHWC_DST) != 0; }
+
+  static memory::desc conv4d(const memory::dims &dims, bool nhwc) {
+    return memory::desc(dims, dt::f32, nhwc ? tag::nhwc : tag::nchw);
   }
 
   void execute(const float *src, const float *weightsData, const float *biasData,
@@ -266,10 +327,10 @@ struct CallSite {
           continue;
         memory operand(binaries[b], eng, const_cast<float *>(binaryData[b]));
         if (int(i) == sumIndex) { // dst starts as the residual
-          if (dstBytes)
-            dstIn.execute(ts.stream, operand, dstMem);
+          if (sumIn)
+            sumIn.execute(ts.stream, operand, dstMem);
           else
-            std::memcpy(dstData, binaryData[b], dst.get_size());
+            std::memcpy(dstMem.get_data_handle(), binaryData[b], primDst.get_size());
         } else {
           args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(int(i)) | DNNL_ARG_SRC_1] = operand;
         }
@@ -282,7 +343,7 @@ struct CallSite {
       dstOut.execute(ts.stream, dstMem, userDst);
     ts.stream.wait();
     if (!fusedPostOps)
-      applyPostOps(postOps, dst.dims(), channel, binaryData, dstData);
+      applyUnfused(binaryData, dstData);
   }
 };
 
@@ -318,13 +379,13 @@ Pd createWithPostOps(CallSite &site, MakePd makePd) {
   if (!site.postOps.empty()) {
     try {
       dnnl::primitive_attr fused = attr;
-      fused.set_post_ops(makePostOps(site.postOps, dst, site.channel, site.sumIndex));
+      fused.set_post_ops(
+          makePostOps(site.postOps, dst, site.channel, site.sumIndex, site.layouts));
       Pd pd = makePd(fused);
       for (const PostOp &op : site.postOps)
-        if (isBinary(op)) {
-          memory::dims dims = binaryDims(dst, op.broadcast, site.channel);
-          site.binaries.push_back(memory::desc(dims, dt::f32, plainTag(dims.size())));
-        }
+        if (isBinary(op))
+          site.binaries.push_back(
+              binaryDesc(op, unsigned(site.binaries.size()), dst, site.channel, site.layouts));
       return pd;
     } catch (const dnnl::error &) {
       site.fusedPostOps = false;
@@ -352,8 +413,9 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
     int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], kh = d[6], kw = d[7], oh = d[8],
             ow = d[9], group = d[18];
     s.channel = 1;
-    s.src = memory::desc({n, c, h, w}, dt::f32, tag::nchw);
-    s.dst = memory::desc({n, k, oh, ow}, dt::f32, tag::nchw);
+    s.layouts = d[DLC_DNNL_LAYOUTS];
+    s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
+    s.dst = CallSite::conv4d({n, k, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
     memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
                                     : memory::dims{group, k / group, c / group, kh, kw};
     s.plainWeights = memory::desc(wdims, dt::f32, group == 1 ? tag::oihw : tag::goihw);
@@ -362,8 +424,9 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
     s.bias = memory::desc({k}, dt::f32, tag::a);
     memory::dims strides{d[10], d[11]}, padL{d[12], d[13]}, padR{d[14], d[15]},
         dilations{d[16] - 1, d[17] - 1};
-    // The primitive picks blocked activation layouts (much faster kernels
-    // than plain NCHW, depthwise above all); execute() reorders around it.
+    // The primitive picks its activation layouts (channels-last or blocked:
+    // much faster kernels than plain NCHW, depthwise above all); execute()
+    // reorders around it where the caller's layout differs.
     memory::desc anySrc({n, c, h, w}, dt::f32, tag::any), anyDst({n, k, oh, ow}, dt::f32, tag::any);
     s.sumIndex = sumPostOp(s.postOps);
     auto pd = createWithPostOps<dnnl::convolution_forward::primitive_desc>(

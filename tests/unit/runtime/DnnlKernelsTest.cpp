@@ -82,39 +82,49 @@ std::vector<int64_t> convDesc(const ConvShape &s, bool bias, bool constWeights) 
   return d;
 }
 
+/// conv + bias, + residual, * per-channel scale, relu: random operands, the
+/// descriptor and the expected NCHW result.
+struct ConvCase {
+  std::vector<float> x, w, bias, residual, scale, want;
+  std::vector<int64_t> desc;
+
+  ConvCase(const ConvShape &s, bool constWeights, unsigned seed) {
+    int64_t plane = s.oh() * s.ow(), outN = s.n * s.k * plane;
+    x = randomData(size_t(s.n * s.c * s.h * s.w), seed);
+    w = randomData(size_t(s.k * (s.c / s.g) * s.kh * s.kw), seed + 1);
+    bias = randomData(size_t(s.k), seed + 2);
+    residual = randomData(size_t(outN), seed + 3);
+    scale = randomData(size_t(s.k), seed + 4);
+    desc = convDesc(s, true, constWeights);
+    addPostOp(desc, DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
+    addPostOp(desc, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
+    addPostOp(desc, DLC_DNNL_POST_RELU);
+    expect(s);
+  }
+  /// `want` for the current x.
+  void expect(const ConvShape &s) {
+    int64_t plane = s.oh() * s.ow();
+    want = naiveConv(s, x, w, bias.data());
+    for (size_t i = 0; i < want.size(); ++i)
+      want[i] = std::max(0.f, (want[i] + residual[i]) * scale[(i / size_t(plane)) % size_t(s.k)]);
+  }
+};
+
 void checkConv(const ConvShape &s, bool constWeights) {
-  int64_t outN = s.n * s.k * s.oh() * s.ow();
-  auto x = randomData(size_t(s.n * s.c * s.h * s.w), 1);
-  auto w = randomData(size_t(s.k * (s.c / s.g) * s.kh * s.kw), 2);
-  auto bias = randomData(size_t(s.k), 3);
-  auto residual = randomData(size_t(outN), 4);
-  auto scale = randomData(size_t(s.k), 5);
-  // conv + bias, + residual, * per-channel scale, relu
-  std::vector<int64_t> d = convDesc(s, true, constWeights);
-  addPostOp(d, DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
-  addPostOp(d, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
-  addPostOp(d, DLC_DNNL_POST_RELU);
-  std::vector<float> want = naiveConv(s, x, w, bias.data());
-  int64_t plane = s.oh() * s.ow();
-  for (int64_t i = 0; i < outN; ++i)
-    want[size_t(i)] = std::max(0.f, (want[size_t(i)] + residual[size_t(i)]) *
-                                        scale[size_t((i / plane) % s.k)]);
+  ConvCase c(s, constWeights, 1);
   int64_t cache[2] = {0, 0};
-  std::vector<float> y(size_t(outN), NAN);
-  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), bias.data(), residual.data(),
-                  scale.data(), y.data());
-  expectClose(y, want);
+  std::vector<float> y(c.want.size(), NAN);
+  dlc_dnnl_conv2d(cache, c.desc.data(), c.x.data(), c.w.data(), c.bias.data(),
+                  c.residual.data(), c.scale.data(), y.data());
+  expectClose(y, c.want);
   EXPECT_NE(cache[0], 0) << "the call site's primitive is cached";
   // The cached primitive on new activations (same weights).
   int64_t cached = cache[0];
-  x = randomData(x.size(), 7);
-  want = naiveConv(s, x, w, bias.data());
-  for (int64_t i = 0; i < outN; ++i)
-    want[size_t(i)] = std::max(0.f, (want[size_t(i)] + residual[size_t(i)]) *
-                                        scale[size_t((i / plane) % s.k)]);
-  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), bias.data(), residual.data(),
-                  scale.data(), y.data());
-  expectClose(y, want);
+  c.x = randomData(c.x.size(), 7);
+  c.expect(s);
+  dlc_dnnl_conv2d(cache, c.desc.data(), c.x.data(), c.w.data(), c.bias.data(),
+                  c.residual.data(), c.scale.data(), y.data());
+  expectClose(y, c.want);
   EXPECT_EQ(cache[0], cached);
 }
 
@@ -129,6 +139,50 @@ TEST(DnnlKernels, ConvDepthwiseAsymmetricPadsDilated) {
 }
 TEST(DnnlKernels, ConvGroupedFirstLayer) {
   checkConv({1, 4, 16, 16, 8, 5, 5, 1, 2, 2, 2, 2, 2, 1, 1, 2}, true);
+}
+
+/// NCHW -> NHWC of an [n, c, h, w] tensor (`back`: NHWC -> NCHW).
+std::vector<float> toNhwc(const std::vector<float> &x, int64_t n, int64_t c, int64_t hw,
+                          bool back = false) {
+  std::vector<float> y(x.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < hw; ++p) {
+        size_t nchw = size_t((b * c + ch) * hw + p), nhwc = size_t((b * hw + p) * c + ch);
+        y[back ? nchw : nhwc] = x[back ? nhwc : nchw];
+      }
+  return y;
+}
+
+/// The same conv with the activations channels-last as `layouts`
+/// (DLC_DNNL_NHWC_*) says.
+void checkConvLayouts(const ConvShape &s, int64_t layouts) {
+  ConvCase c(s, true, 11);
+  c.desc[DLC_DNNL_LAYOUTS] = layouts;
+  int64_t plane = s.oh() * s.ow();
+  std::vector<float> src = layouts & DLC_DNNL_NHWC_SRC ? toNhwc(c.x, s.n, s.c, s.h * s.w) : c.x;
+  std::vector<float> res =
+      layouts & DLC_DNNL_NHWC_BINARY0 ? toNhwc(c.residual, s.n, s.k, plane) : c.residual;
+  int64_t cache[2] = {0, 0};
+  for (int run = 0; run < 2; ++run) { // creation, then the cached primitive
+    std::vector<float> y(c.want.size(), NAN);
+    dlc_dnnl_conv2d(cache, c.desc.data(), src.data(), c.w.data(), c.bias.data(), res.data(),
+                    c.scale.data(), y.data());
+    expectClose(layouts & DLC_DNNL_NHWC_DST ? toNhwc(y, s.n, s.k, plane, /*back=*/true) : y, c.want);
+  }
+}
+
+TEST(DnnlKernels, ConvChannelsLastActivations) {
+  ConvShape pointwise{2, 24, 7, 9, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1};
+  ConvShape depthwise{1, 32, 11, 10, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32};
+  for (int64_t layouts : std::vector<int64_t>{DLC_DNNL_NHWC_SRC, DLC_DNNL_NHWC_DST, DLC_DNNL_NHWC_BINARY0,
+                          DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST,
+                          DLC_DNNL_NHWC_DST | DLC_DNNL_NHWC_BINARY0,
+                          DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST | DLC_DNNL_NHWC_BINARY0}) {
+    SCOPED_TRACE("layouts " + std::to_string(layouts));
+    checkConvLayouts(pointwise, layouts);
+    checkConvLayouts(depthwise, layouts);
+  }
 }
 
 /// [batch, M, N] = op(lhs) x op(rhs); lhs/rhs batch of 1 broadcasts.
