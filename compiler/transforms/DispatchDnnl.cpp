@@ -56,6 +56,7 @@ struct Dispatch {
   SmallVector<int64_t> desc = SmallVector<int64_t>(DLC_DNNL_DESC_SIZE, 0);
   SmallVector<Operation *> ops; // head first
   size_t channelDim = 1;        // of the result: conv 1, matmul rank-1
+  bool epilogues = true;        // the library call takes post-ops
 
   unsigned numPostOps() const { return unsigned(desc[DLC_DNNL_NUM_POST_OPS]); }
   void addPostOp(int64_t kind, float a = 0.f, float b = 0.f, int64_t broadcast = 0) {
@@ -70,7 +71,7 @@ struct Dispatch {
 
 /// Is the kernel argument `v` a constant at every call site?
 bool isConstantArg(Value v, const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs) {
-  auto arg = llvm::dyn_cast<BlockArgument>(v);
+  auto arg = llvm::dyn_cast_if_present<BlockArgument>(v);
   if (!arg)
     return false;
   auto it = constArgs.find(arg.getOwner()->getParentOp());
@@ -164,6 +165,53 @@ bool matchGemm(dlc::GemmOp gemm, Dispatch &d) {
   return true;
 }
 
+bool matchSoftmax(dlc::SoftmaxOp op, Dispatch &d) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  if (!allStaticF32(op) || x.empty() || x.size() > DLC_DNNL_MAX_RANK)
+    return false;
+  d.callee = "dlc_dnnl_softmax";
+  d.lhs = op.getInput();
+  d.epilogues = false;
+  d.desc[DLC_DNNL_KIND] = DLC_DNNL_SOFTMAX;
+  d.desc[1] = int64_t(x.size());
+  d.desc[2] = int64_t(op.getAxis());
+  llvm::copy(x, d.desc.begin() + 3);
+  return true;
+}
+
+/// `shape` without leading 1s.
+ArrayRef<int64_t> dropLeadingOnes(ArrayRef<int64_t> shape) {
+  while (!shape.empty() && shape.front() == 1)
+    shape = shape.drop_front();
+  return shape;
+}
+
+/// Layer norm as oneDNN's over the last dim of [M, C]: the normalized dims
+/// flattened; scale and bias must hold exactly those dims (no broadcast).
+bool matchLayerNorm(dlc::LayerNormOp op, Dispatch &d) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  int64_t axis = op.getAxis();
+  if (!allStaticF32(op) || axis < 0 || axis >= int64_t(x.size()))
+    return false;
+  ArrayRef<int64_t> normalized = dropLeadingOnes(x.drop_front(axis));
+  for (Value v : {op.getScale(), op.getBias()})
+    if (v && !llvm::equal(dropLeadingOnes(shapeOf(v)), normalized))
+      return false;
+  int64_t m = 1, c = 1;
+  for (auto [i, dim] : llvm::enumerate(x))
+    (int64_t(i) < axis ? m : c) *= dim;
+  d.callee = "dlc_dnnl_layer_norm";
+  d.lhs = op.getInput();
+  d.rhs = op.getScale();
+  d.bias = op.getBias();
+  d.epilogues = false;
+  d.desc[DLC_DNNL_KIND] = DLC_DNNL_LAYER_NORM;
+  d.desc[1] = m;
+  d.desc[2] = c;
+  d.desc[3] = floatBits(op.getEpsilon().convertToFloat());
+  return true;
+}
+
 /// How `operand` broadcasts against the result, if the library can do it.
 std::optional<int64_t> broadcastKind(Value operand, ArrayRef<int64_t> result, size_t channel) {
   ArrayRef<int64_t> s = shapeOf(operand);
@@ -241,12 +289,14 @@ std::optional<Dispatch> match(func::FuncOp kernel,
                      .Case([&](dlc::ConvOp op) { return matchConv(op, d); })
                      .Case([&](dlc::MatMulOp op) { return matchMatMul(op, d); })
                      .Case([&](dlc::GemmOp op) { return matchGemm(op, d); })
+                     .Case([&](dlc::SoftmaxOp op) { return matchSoftmax(op, d); })
+                     .Case([&](dlc::LayerNormOp op) { return matchLayerNorm(op, d); })
                      .Default([](Operation *) { return false; });
   if (!matched)
     return std::nullopt;
   d.ops.push_back(head);
   Value current = head->getResult(0);
-  while (current.hasOneUse()) {
+  while (d.epilogues && current.hasOneUse()) {
     Operation *user = *current.getUsers().begin();
     if (user->getBlock() != &body || !appendEpilogue(user, current, d))
       break;
@@ -329,7 +379,8 @@ std::optional<ConvSite> rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &
       b, loc, cacheType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem));
   Value desc = memref::GetGlobalOp::create(
       b, loc, descType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem));
-  SmallVector<Value> args{cache, asPointer(b, loc, desc), buffer(d.lhs), buffer(d.rhs)};
+  SmallVector<Value> args{cache, asPointer(b, loc, desc), buffer(d.lhs),
+                          d.rhs ? buffer(d.rhs) : outPointer};
   args.push_back(d.bias ? buffer(d.bias) : outPointer); // unused operands: never read
   for (unsigned i = 0; i < DLC_DNNL_MAX_BINARY; ++i)
     args.push_back(i < d.binaries.size() ? buffer(d.binaries[i]) : outPointer);
@@ -449,6 +500,10 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
     llvm::DenseMap<Operation *, ConvSite> convSites;
     for (auto kernel : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!kernel->hasAttr(dlc::kKernelAttr) || kernel.isExternal())
+        continue;
+      // Kernels placed on a GPU (dlc-place) take the CUDA lowering.
+      auto device = kernel->getAttrOfType<StringAttr>(dlc::kDeviceAttr);
+      if (device && !device.getValue().starts_with("cpu"))
         continue;
       if (std::optional<Dispatch> d = match(kernel, constArgs))
         if (std::optional<ConvSite> site = rewrite(module, kernel, *d))

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* desc[DLC_DNNL_KIND] */
-enum { DLC_DNNL_CONV2D = 1, DLC_DNNL_MATMUL = 2 };
+enum { DLC_DNNL_CONV2D = 1, DLC_DNNL_MATMUL = 2, DLC_DNNL_SOFTMAX = 3, DLC_DNNL_LAYER_NORM = 4 };
 
 /* Descriptor slots shared by both kinds. */
 enum {
@@ -58,6 +58,12 @@ enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 }
 /* MatMul slots 1..8: batch M N K lhsBatched rhsBatched transA transB;
  * lhs is [batch or 1, M, K] (transA: [.., K, M]), rhs [batch or 1, K, N]
  * (transB: [.., N, K]), dst [batch, M, N]. Slot 9: alpha as f32 bits. */
+
+/* Softmax slots 1..: rank (<= DLC_DNNL_MAX_RANK), axis, then the dims.
+ * Layer norm slots 1..3: M, C, epsilon as f32 bits: src/dst [M, C]
+ * normalized over C, scale and (HAS_BIAS) shift [C]. Neither takes
+ * post-ops; weights/bias/binary operands not listed are unused. */
+#define DLC_DNNL_MAX_RANK 8
 
 /* A post-op record: kind, a, b (f32 bits), broadcast of the binary operand. */
 enum {
@@ -84,6 +90,15 @@ void dlc_dnnl_conv2d(int64_t *cache, const int64_t *desc, const float *src, cons
 
 void dlc_dnnl_matmul(int64_t *cache, const int64_t *desc, const float *lhs, const float *rhs,
                      const float *bias, const float *binary0, const float *binary1, float *dst);
+
+/* src, dst: the tensor softmax runs on (the other operands are unused). */
+void dlc_dnnl_softmax(int64_t *cache, const int64_t *desc, const float *src, const float *unused0,
+                      const float *unused1, const float *unused2, const float *unused3,
+                      float *dst);
+
+void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
+                         const float *scale, const float *shift, const float *unused0,
+                         const float *unused1, float *dst);
 
 /* The number of threads a kernel may use, as the runtime's executor says for
  * the calling thread (libdlcrt defines it; 1 outside a model run). */

@@ -501,3 +501,68 @@ extern "C" void dlc_dnnl_matmul(int64_t *cache, const int64_t *d, const float *l
   const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
   site.execute(lhs, rhs, hasBias ? bias : nullptr, binary, dst);
 }
+
+namespace {
+/// Softmax and layer norm: plain layouts, no weights to reorder, no
+/// post-ops; `weights`/`bias` of the call site hold the scale/shift descs.
+void executePlain(CallSite &site, const float *src, const float *scale, const float *shift,
+                  float *dst) {
+  ThreadState &ts = threadState();
+  useRuntimeThreads(ts);
+  dnnl::engine &eng = cpuEngine();
+  size_t scratchBytes = site.scratch.get_size();
+  if (ts.scratch.size() < scratchBytes + 64)
+    ts.scratch.resize(scratchBytes + 64);
+  auto *aligned = reinterpret_cast<uint8_t *>(
+      (reinterpret_cast<uintptr_t>(ts.scratch.data()) + 63) & ~uintptr_t(63));
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, memory(site.src, eng, const_cast<float *>(src))},
+      {DNNL_ARG_DST, memory(site.dst, eng, dst)},
+      {DNNL_ARG_SCRATCHPAD, memory(site.scratch, eng, aligned)}};
+  if (scale)
+    args[DNNL_ARG_SCALE] = memory(site.weights, eng, const_cast<float *>(scale));
+  if (shift)
+    args[DNNL_ARG_SHIFT] = memory(site.bias, eng, const_cast<float *>(shift));
+  site.prim.execute(ts.stream, args);
+  ts.stream.wait();
+}
+
+dnnl::primitive_attr userScratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+} // namespace
+
+extern "C" void dlc_dnnl_softmax(int64_t *cache, const int64_t *d, const float *src,
+                                 const float *, const float *, const float *, const float *,
+                                 float *dst) {
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    memory::dims dims(d + 3, d + 3 + d[1]);
+    s.src = s.dst = memory::desc(dims, dt::f32, plainTag(dims.size()));
+    dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, s.src, int(d[2]));
+    dnnl::softmax_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+    s.scratch = pd.scratchpad_desc();
+    s.prim = dnnl::softmax_forward(pd);
+  });
+  executePlain(site, src, nullptr, nullptr, dst);
+}
+
+extern "C" void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *d, const float *src,
+                                    const float *scale, const float *shift, const float *,
+                                    const float *, float *dst) {
+  bool hasShift = d[DLC_DNNL_HAS_BIAS] != 0;
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    s.src = s.dst = memory::desc({d[1], d[2]}, dt::f32, tag::ab);
+    s.weights = s.bias = memory::desc({d[2]}, dt::f32, tag::a);
+    auto flags = dnnl::normalization_flags::use_scale;
+    if (hasShift)
+      flags = flags | dnnl::normalization_flags::use_shift;
+    dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, s.src,
+                                                 bitsToFloat(d[3]), flags);
+    dnnl::layer_normalization_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+    s.scratch = pd.scratchpad_desc();
+    s.prim = dnnl::layer_normalization_forward(pd);
+  });
+  executePlain(site, src, scale, hasShift ? shift : nullptr, dst);
+}

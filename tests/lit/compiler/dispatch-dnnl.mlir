@@ -114,3 +114,27 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1
   %e = dlc.exp %s : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
   return %c, %e : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// Softmax (kind 3: rank, axis, dims) and layer norm (kind 4: M, C, epsilon
+// bits; slot 19 has shift) are library calls without post-ops: the exp after
+// the softmax stays a dlc op. A layer norm whose scale broadcasts over the
+// normalized dims ([3, 1] against [3, 8]) is not for oneDNN.
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k1_layer_norm : memref<55xi64> = dense<[4, 6, 8, 981668463, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[3, 3, 1, 2, 3, 8, 0,
+// CHECK-LABEL: func.func private @k0_fused
+// CHECK: call @dlc_dnnl_softmax(
+// CHECK: %[[T:.*]] = bufferization.to_tensor
+// CHECK-NEXT: dlc.exp %[[T]]
+// CHECK-LABEL: func.func private @k1_layer_norm
+// CHECK: call @dlc_dnnl_layer_norm(
+// CHECK-LABEL: func.func private @k2_layer_norm
+// CHECK-NEXT: dlc.layer_norm
+func.func @main_graph(%x: tensor<2x3x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>, %s2: tensor<3x1xf32>) -> (tensor<2x3x8xf32>, tensor<2x3x8xf32>, tensor<2x3x8xf32>) attributes {dlc.graph} {
+  %0 = dlc.softmax %x {axis = 1 : i64} : (tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  %1 = dlc.exp %0 : (tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  %2 = dlc.layer_norm %x, %s, %b {axis = 2 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %3 = dlc.layer_norm %x, %s2 {axis = 1 : i64} : (tensor<2x3x8xf32>, tensor<3x1xf32>) -> tensor<2x3x8xf32>
+  return %1, %2, %3 : tensor<2x3x8xf32>, tensor<2x3x8xf32>, tensor<2x3x8xf32>
+}

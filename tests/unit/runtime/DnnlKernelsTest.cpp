@@ -252,6 +252,65 @@ TEST(DnnlKernels, GemmAlphaTanh) {
   checkMatmul({1, 4, 10, 6, false, false, false, false, true, 0.5f}, DLC_DNNL_POST_TANH);
 }
 
+/// Softmax over the middle axis of [3, 37, 5] (values spread wide enough
+/// that an unshifted exp would overflow).
+TEST(DnnlKernels, SoftmaxMiddleAxis) {
+  const int64_t outer = 3, n = 37, inner = 5;
+  std::vector<float> x = randomData(size_t(outer * n * inner), 41);
+  for (float &v : x)
+    v *= 100.f;
+  std::vector<float> want(x.size());
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      auto at = [&](int64_t k) { return size_t((o * n + k) * inner + i); };
+      double peak = -INFINITY, sum = 0;
+      for (int64_t k = 0; k < n; ++k)
+        peak = std::max(peak, double(x[at(k)]));
+      for (int64_t k = 0; k < n; ++k)
+        sum += std::exp(double(x[at(k)]) - peak);
+      for (int64_t k = 0; k < n; ++k)
+        want[at(k)] = float(std::exp(double(x[at(k)]) - peak) / sum);
+    }
+  std::vector<int64_t> d = emptyDesc();
+  int64_t v[] = {DLC_DNNL_SOFTMAX, 3, 1, outer, n, inner};
+  std::copy(std::begin(v), std::end(v), d.begin());
+  int64_t cache[2] = {0, 0};
+  std::vector<float> y(x.size(), NAN);
+  dlc_dnnl_softmax(cache, d.data(), x.data(), nullptr, nullptr, nullptr, nullptr, y.data());
+  expectClose(y, want);
+}
+
+/// Layer norm of [M, C] rows, with and without shift.
+TEST(DnnlKernels, LayerNormRows) {
+  const int64_t m = 6, c = 50;
+  const float eps = 1e-3f;
+  std::vector<float> x = randomData(size_t(m * c), 51), scale = randomData(size_t(c), 52),
+                     shift = randomData(size_t(c), 53);
+  for (bool hasShift : {true, false}) {
+    std::vector<float> want(x.size());
+    for (int64_t r = 0; r < m; ++r) {
+      double mean = 0, var = 0;
+      for (int64_t j = 0; j < c; ++j)
+        mean += x[size_t(r * c + j)] / double(c);
+      for (int64_t j = 0; j < c; ++j)
+        var += std::pow(x[size_t(r * c + j)] - mean, 2) / double(c);
+      for (int64_t j = 0; j < c; ++j)
+        want[size_t(r * c + j)] = float((x[size_t(r * c + j)] - mean) / std::sqrt(var + eps) *
+                                            scale[size_t(j)] +
+                                        (hasShift ? shift[size_t(j)] : 0.f));
+    }
+    std::vector<int64_t> d = emptyDesc();
+    int64_t v[] = {DLC_DNNL_LAYER_NORM, m, c, bits(eps)};
+    std::copy(std::begin(v), std::end(v), d.begin());
+    d[DLC_DNNL_HAS_BIAS] = hasShift;
+    int64_t cache[2] = {0, 0};
+    std::vector<float> y(x.size(), NAN);
+    dlc_dnnl_layer_norm(cache, d.data(), x.data(), scale.data(), shift.data(), nullptr, nullptr,
+                        y.data());
+    expectClose(y, want);
+  }
+}
+
 /// Many threads on one call site: one primitive, right answers everywhere.
 TEST(DnnlKernels, ConcurrentCallsShareOneCallSite) {
   ConvShape s{1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
