@@ -8,6 +8,17 @@ def FoldBatchNorm : Pass<"dlc-fold-batch-norm"> {
   let summary = "Fold inference batch_norm into the preceding conv/gemm weights";
 }
 
+def RecognizeGelu : Pass<"dlc-recognize-gelu"> {
+  let summary = "Replace the decomposed exact GELU x * 0.5 * (1 + erf(x / sqrt(2))) by dlc.gelu";
+  let description = [{
+    Exporters without an ONNX Gelu op write it as five elementwise ops
+    (either order of the two products, division by sqrt(2) or product with
+    1/sqrt(2)). One dlc.gelu is fused into a preceding library conv/matmul
+    as a post-op (dlc-dispatch-dnnl). Every intermediate must have one use
+    and the shape of x (no broadcast); constants are scalar splats.
+  }];
+}
+
 def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
   let summary = "Replace zero-element values by constants so no kernel sees an empty buffer";
   let description = [{

@@ -33,7 +33,7 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return text;
   }
   case dlc::Stage::Simplify:
-    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
+    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-recognize-gelu,dlc-fold-batch-norm,"
                       "dlc-merge-siblings,canonicalize,cse"
                     : "dlc-fold-empty-tensors";
   case dlc::Stage::Place:
