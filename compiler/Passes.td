@@ -92,7 +92,7 @@ def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
 }
 
 def DispatchDnnl : Pass<"dlc-dispatch-dnnl", "mlir::ModuleOp"> {
-  let summary = "Call oneDNN for f32 conv/matmul/gemm kernels and their fusable epilogues";
+  let summary = "Call oneDNN for f32 conv/matmul/gemm (with fusable epilogues), softmax and layer norm kernels";
   let description = [{
     Runs on outlined kernels while the graph function still exists (its
     constants tell which weights never change). In each kernel whose first op
@@ -105,7 +105,13 @@ def DispatchDnnl : Pass<"dlc-dispatch-dnnl", "mlir::ModuleOp"> {
     returned through `bufferization.to_tensor restrict writable`. Each call
     site gets a constant descriptor global and a mutable two-slot cache
     global. Ops after the chain stay dlc ops (generated code); kernels it
-    does not match are untouched.
+    does not match, and kernels placed on a GPU, are untouched. A kernel
+    led by a softmax or a layer norm (scale and bias of exactly the
+    normalized dims) becomes `dlc_dnnl_softmax` / `dlc_dnnl_layer_norm`,
+    without post-ops. Then, on the graph: a conv result that only library
+    convs read (src or same-shape residual; kernels called once) is marked
+    channels-last in both descriptors (DLC_DNNL_LAYOUTS), so no reorder
+    happens between them; the tensor type stays NCHW.
   }];
   let dependentDialects = [
     "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
