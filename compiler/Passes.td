@@ -31,6 +31,11 @@ def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
 
 def MergeSiblings : Pass<"dlc-merge-siblings"> {
   let summary = "Horizontal fusion: merge sibling matmuls/convs that share an input";
+  let options = [
+    Option<"convs", "convs", "bool", /*default=*/"true",
+           "Merge convs too (off when convs go to oneDNN: two convs keep their "
+           "outputs channels-last, a merged one is reordered to NCHW for the split)">
+  ];
 }
 
 def Place : Pass<"dlc-place", "mlir::ModuleOp"> {

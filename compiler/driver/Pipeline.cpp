@@ -20,6 +20,7 @@ static std::string number(double value) {
 /// same strings can be replayed with dlc-opt when debugging.
 static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &options) {
   bool optimize = options.optLevel > 0;
+  bool dnnl = optimize && options.dnnl && options.target == "cpu"; // dlc-dispatch-dnnl runs
   switch (stage) {
   case dlc::Stage::Train: {
     if (!options.train)
@@ -33,8 +34,9 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return text;
   }
   case dlc::Stage::Simplify:
-    return optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-recognize-gelu,dlc-fold-batch-norm,"
-                      "dlc-merge-siblings,canonicalize,cse"
+    return optimize ? std::string("dlc-fold-empty-tensors,canonicalize,dlc-recognize-gelu,"
+                                  "dlc-fold-batch-norm,dlc-merge-siblings{convs=") +
+                          (dnnl ? "false" : "true") + "},canonicalize,cse"
                     : "dlc-fold-empty-tensors";
   case dlc::Stage::Place:
     return ""; // built from the options, not text (node names may hold any character)
@@ -42,9 +44,7 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:
     // Library dispatch needs the graph (which weights are constants).
-    return optimize && options.dnnl && options.target == "cpu"
-               ? "dlc-outline-kernels,dlc-dispatch-dnnl"
-               : "dlc-outline-kernels";
+    return dnnl ? "dlc-outline-kernels,dlc-dispatch-dnnl" : "dlc-outline-kernels";
   case dlc::Stage::LowerToLinalg:
     return optimize ? "convert-dlc-to-linalg,func.func(linalg-fuse-elementwise-ops,"
                       "canonicalize,cse)"

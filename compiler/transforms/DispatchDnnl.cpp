@@ -165,6 +165,30 @@ bool matchGemm(dlc::GemmOp gemm, Dispatch &d) {
   return true;
 }
 
+/// 2-D max pooling without dilation; the end pads follow from the result
+/// size (ceil_mode included: padding never wins a max).
+bool matchMaxPool(dlc::MaxPoolOp op, Dispatch &d) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput()), y = shapeOf(op.getOutput());
+  ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(), p = op.getPads();
+  if (!allStaticF32(op) || x.size() != 4 || k.size() != 2 || s.size() != 2 || p.size() != 4 ||
+      llvm::any_of(op.getDilations(), [](int64_t v) { return v != 1; }))
+    return false;
+  for (int i = 0; i < 2; ++i) {
+    // The last window starts inside input + begin pad and ends at or after
+    // the input's end (the end pad oneDNN gets is >= 0).
+    int64_t last = (y[2 + i] - 1) * s[i];
+    if (last >= x[2 + i] + p[i] || last + k[i] < x[2 + i] + p[i])
+      return false;
+  }
+  d.callee = "dlc_dnnl_max_pool";
+  d.lhs = op.getInput();
+  d.epilogues = false;
+  int64_t values[] = {DLC_DNNL_MAX_POOL, x[0], x[1], x[2], x[3], y[2], y[3],
+                      k[0], k[1], s[0], s[1], p[0], p[1]};
+  llvm::copy(values, d.desc.begin());
+  return true;
+}
+
 bool matchSoftmax(dlc::SoftmaxOp op, Dispatch &d) {
   ArrayRef<int64_t> x = shapeOf(op.getInput());
   if (!allStaticF32(op) || x.empty() || x.size() > DLC_DNNL_MAX_RANK)
@@ -290,6 +314,7 @@ std::optional<Dispatch> match(func::FuncOp kernel,
                      .Case([&](dlc::MatMulOp op) { return matchMatMul(op, d); })
                      .Case([&](dlc::GemmOp op) { return matchGemm(op, d); })
                      .Case([&](dlc::SoftmaxOp op) { return matchSoftmax(op, d); })
+                     .Case([&](dlc::MaxPoolOp op) { return matchMaxPool(op, d); })
                      .Case([&](dlc::LayerNormOp op) { return matchLayerNorm(op, d); })
                      .Default([](Operation *) { return false; });
   if (!matched)
@@ -333,7 +358,7 @@ func::FuncOp declareLibraryFunction(ModuleOp module, StringRef name) {
   return fn;
 }
 
-/// A kernel rewritten into a library conv, for the layout choice.
+/// A kernel rewritten into a library conv or pooling, for the layout choice.
 struct ConvSite {
   memref::GlobalOp desc;
   Value result;                 // the call's dst as a tensor
@@ -391,7 +416,7 @@ std::optional<ConvSite> rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &
   tail->getResult(0).replaceAllUsesWith(result);
   for (Operation *op : llvm::reverse(d.ops))
     op->erase();
-  if (d.desc[DLC_DNNL_KIND] != DLC_DNNL_CONV2D)
+  if (d.desc[DLC_DNNL_KIND] != DLC_DNNL_CONV2D && d.desc[DLC_DNNL_KIND] != DLC_DNNL_MAX_POOL)
     return std::nullopt;
   ConvSite site{descGlobal, result, llvm::cast<BlockArgument>(d.lhs), {}};
   for (auto [i, operand] : llvm::enumerate(d.binaries))
@@ -410,10 +435,10 @@ std::optional<unsigned> returnedAs(Value value) {
   return use.getOperandNumber();
 }
 
-/// Channels-last between library convs: a conv kernel's result that only
-/// feeds library convs (as src or same-shape residual, the kernel argument
-/// used by nothing else) stays NHWC, the layout oneDNN's convolutions pick,
-/// so neither side reorders it. Only kernels called once qualify: the
+/// Channels-last between library convs (and max pools): a conv/pool kernel's
+/// result that only feeds library convs/pools (as src or same-shape
+/// residual, the kernel argument used by nothing else) stays NHWC, the
+/// layout oneDNN's convolutions pick, so neither side reorders it. Only kernels called once qualify: the
 /// layout is part of each call site's descriptor. Generated code never sees
 /// such a tensor; the graph keeps its NCHW type.
 void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites) {

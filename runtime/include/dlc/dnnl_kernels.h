@@ -35,7 +35,13 @@ extern "C" {
 #endif
 
 /* desc[DLC_DNNL_KIND] */
-enum { DLC_DNNL_CONV2D = 1, DLC_DNNL_MATMUL = 2, DLC_DNNL_SOFTMAX = 3, DLC_DNNL_LAYER_NORM = 4 };
+enum {
+  DLC_DNNL_CONV2D = 1,
+  DLC_DNNL_MATMUL = 2,
+  DLC_DNNL_SOFTMAX = 3,
+  DLC_DNNL_LAYER_NORM = 4,
+  DLC_DNNL_MAX_POOL = 5
+};
 
 /* Descriptor slots shared by both kinds. */
 enum {
@@ -48,7 +54,7 @@ enum {
   DLC_DNNL_LAYOUTS = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS, /* DLC_DNNL_NHWC_* bits */
   DLC_DNNL_DESC_SIZE = DLC_DNNL_LAYOUTS + 1
 };
-/* desc[DLC_DNNL_LAYOUTS] (conv only; 0 = all NCHW): which activations are
+/* desc[DLC_DNNL_LAYOUTS] (conv and max pool; 0 = all NCHW): which activations are
  * channels-last. Binary operand i (a same-shape one) is NHWC_BINARY0 << i. */
 enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 };
 
@@ -59,7 +65,9 @@ enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 }
  * lhs is [batch or 1, M, K] (transA: [.., K, M]), rhs [batch or 1, K, N]
  * (transB: [.., N, K]), dst [batch, M, N]. Slot 9: alpha as f32 bits. */
 
-/* Softmax slots 1..: rank (<= DLC_DNNL_MAX_RANK), axis, then the dims.
+/* Max pool slots 1..12: N C H W OH OW KH KW strideH strideW padTop padLeft
+ * (the end pads follow from OH/OW; no dilation).
+ * Softmax slots 1..: rank (<= DLC_DNNL_MAX_RANK), axis, then the dims.
  * Layer norm slots 1..3: M, C, epsilon as f32 bits: src/dst [M, C]
  * normalized over C, scale and (HAS_BIAS) shift [C]. Neither takes
  * post-ops; weights/bias/binary operands not listed are unused. */
@@ -95,6 +103,11 @@ void dlc_dnnl_matmul(int64_t *cache, const int64_t *desc, const float *lhs, cons
 void dlc_dnnl_softmax(int64_t *cache, const int64_t *desc, const float *src, const float *unused0,
                       const float *unused1, const float *unused2, const float *unused3,
                       float *dst);
+
+/* src, dst: NCHW or as DLC_DNNL_LAYOUTS says (the other operands are unused). */
+void dlc_dnnl_max_pool(int64_t *cache, const int64_t *desc, const float *src,
+                       const float *unused0, const float *unused1, const float *unused2,
+                       const float *unused3, float *dst);
 
 void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
                          const float *scale, const float *shift, const float *unused0,

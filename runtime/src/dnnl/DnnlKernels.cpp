@@ -316,7 +316,8 @@ struct CallSite {
       dstMem = memory(primDst, eng, carve(dstBytes));
     std::unordered_map<int, memory> args;
     args[DNNL_ARG_SRC] = srcMem;
-    args[DNNL_ARG_WEIGHTS] = weightsMemory(weightsData, tmp, ts.stream);
+    if (weightsData) // pooling has none
+      args[DNNL_ARG_WEIGHTS] = weightsMemory(weightsData, tmp, ts.stream);
     if (biasData)
       args[DNNL_ARG_BIAS] = memory(bias, eng, const_cast<float *>(biasData));
     args[DNNL_ARG_DST] = dstMem;
@@ -565,4 +566,29 @@ extern "C" void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *d, const floa
     s.prim = dnnl::layer_normalization_forward(pd);
   });
   executePlain(site, src, scale, hasShift ? shift : nullptr, dst);
+}
+
+extern "C" void dlc_dnnl_max_pool(int64_t *cache, const int64_t *d, const float *src,
+                                  const float *, const float *, const float *, const float *,
+                                  float *dst) {
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    int64_t n = d[1], c = d[2], h = d[3], w = d[4], oh = d[5], ow = d[6], kh = d[7], kw = d[8],
+            sh = d[9], sw = d[10], pt = d[11], pl = d[12];
+    s.layouts = d[DLC_DNNL_LAYOUTS];
+    s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
+    s.dst = CallSite::conv4d({n, c, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
+    memory::dims padR{(oh - 1) * sh + kh - h - pt, (ow - 1) * sw + kw - w - pl};
+    // The primitive reads the caller's src layout and picks dst (the same).
+    memory::desc anyDst({n, c, oh, ow}, dt::f32, tag::any);
+    dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                     dnnl::algorithm::pooling_max, s.src, anyDst, {sh, sw},
+                                     {kh, kw}, {pt, pl}, padR);
+    dnnl::pooling_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+    s.primSrc = s.src;
+    s.primDst = pd.dst_desc();
+    s.prepareReorders();
+    s.scratch = pd.scratchpad_desc();
+    s.prim = dnnl::pooling_forward(pd);
+  });
+  site.execute(src, nullptr, nullptr, nullptr, dst);
 }

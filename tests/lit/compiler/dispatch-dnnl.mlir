@@ -138,3 +138,30 @@ func.func @main_graph(%x: tensor<2x3x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32
   %3 = dlc.layer_norm %x, %s2 {axis = 1 : i64} : (tensor<2x3x8xf32>, tensor<3x1xf32>) -> tensor<2x3x8xf32>
   return %1, %2, %3 : tensor<2x3x8xf32>, tensor<2x3x8xf32>, tensor<2x3x8xf32>
 }
+
+// -----
+
+// Max pooling (kind 5: N C H W OH OW KH KW strides begin-pads) between two
+// convs keeps the channels-last chain: conv dst, pool src and dst, conv src.
+// A dilated pool, and one whose windows miss the input's last row and column
+// (floor mode: oneDNN would need an end pad of -1), stay generated code.
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<55xi64> = dense<[1, 1, 8, 4, 4, {{.*}}, 1]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k1_max_pool : memref<55xi64> = dense<[5, 1, 8, 8, 8, 4, 4, 3, 3, 2, 2, 1, 1, 0, {{.*}}, 3]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, {{.*}}, 2]>
+// CHECK-LABEL: func.func private @k1_max_pool
+// CHECK: call @dlc_dnnl_max_pool(
+// CHECK-LABEL: func.func private @k3_max_pool
+// CHECK-NEXT: dlc.max_pool
+// CHECK-LABEL: func.func private @k4_max_pool
+// CHECK-NEXT: dlc.max_pool
+func.func @main_graph(%x: tensor<1x4x8x8xf32>, %y: tensor<1x2x5x5xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x2x3x3xf32>, tensor<1x2x2x2xf32>) attributes {dlc.graph} {
+  %w = dlc.constant dense<0.5> : tensor<8x4x3x3xf32>
+  %w2 = dlc.constant dense<0.25> : tensor<8x8x1x1xf32>
+  %a = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %r = dlc.relu %a : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %p = dlc.max_pool %r {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+  %c = dlc.conv %p, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %d = dlc.max_pool %y {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+  %e = dlc.max_pool %y {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xf32>
+  return %c, %d, %e : tensor<1x8x4x4xf32>, tensor<1x2x3x3xf32>, tensor<1x2x2x2xf32>
+}

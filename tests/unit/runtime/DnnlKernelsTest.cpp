@@ -252,6 +252,37 @@ TEST(DnnlKernels, GemmAlphaTanh) {
   checkMatmul({1, 4, 10, 6, false, false, false, false, true, 0.5f}, DLC_DNNL_POST_TANH);
 }
 
+/// 3x3 stride-2 max pool with a begin pad of 1, output size as ceil_mode
+/// gives (9x9 -> 5x5: the end pad is 1 too), every layout combination.
+TEST(DnnlKernels, MaxPoolPaddedChannelsLast) {
+  const int64_t n = 2, c = 20, h = 9, w = 9, oh = 5, ow = 5;
+  std::vector<float> x = randomData(size_t(n * c * h * w), 61);
+  std::vector<float> want(size_t(n * c * oh * ow));
+  for (int64_t b = 0; b < n * c; ++b)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        float m = -INFINITY;
+        for (int64_t r = i * 2 - 1; r < i * 2 + 2; ++r)
+          for (int64_t q = j * 2 - 1; q < j * 2 + 2; ++q)
+            if (r >= 0 && r < h && q >= 0 && q < w)
+              m = std::max(m, x[size_t((b * h + r) * w + q)]);
+        want[size_t((b * oh + i) * ow + j)] = m;
+      }
+  for (int64_t layouts : std::vector<int64_t>{0, DLC_DNNL_NHWC_SRC, DLC_DNNL_NHWC_DST,
+                                              DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST}) {
+    SCOPED_TRACE("layouts " + std::to_string(layouts));
+    std::vector<int64_t> d = emptyDesc();
+    int64_t v[] = {DLC_DNNL_MAX_POOL, n, c, h, w, oh, ow, 3, 3, 2, 2, 1, 1};
+    std::copy(std::begin(v), std::end(v), d.begin());
+    d[DLC_DNNL_LAYOUTS] = layouts;
+    std::vector<float> src = layouts & DLC_DNNL_NHWC_SRC ? toNhwc(x, n, c, h * w) : x;
+    int64_t cache[2] = {0, 0};
+    std::vector<float> y(want.size(), NAN);
+    dlc_dnnl_max_pool(cache, d.data(), src.data(), nullptr, nullptr, nullptr, nullptr, y.data());
+    expectClose(layouts & DLC_DNNL_NHWC_DST ? toNhwc(y, n, c, oh * ow, /*back=*/true) : y, want);
+  }
+}
+
 /// Softmax over the middle axis of [3, 37, 5] (values spread wide enough
 /// that an unshifted exp would overflow).
 TEST(DnnlKernels, SoftmaxMiddleAxis) {
