@@ -12,6 +12,7 @@
 #include <dnnl.hpp>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -49,9 +50,10 @@ ThreadState &threadState() {
   return state;
 }
 
-/// Matches OpenMP's team size to the executor's thread count for this run.
-void useRuntimeThreads(ThreadState &ts) {
-  int want = int(dlc_rt_kernel_threads());
+/// Matches OpenMP's team size to the executor's thread count for this run
+/// (one thread for a small call: see kSmallWork).
+void useRuntimeThreads(ThreadState &ts, bool small = false) {
+  int want = small ? 1 : int(dlc_rt_kernel_threads());
   if (want < 1)
     want = 1;
   if (ts.ompThreads != want) {
@@ -201,6 +203,7 @@ struct CallSite {
   std::vector<memory::desc> binaries; // as the caller passes them
   std::vector<PostOp> postOps;
   int64_t layouts = 0; // DLC_DNNL_NHWC_* bits of the descriptor
+  bool small = false;  // runs on one thread (kSmallWork)
   dnnl::reorder sumIn; // the sum operand -> primDst, when their layouts differ
   bool fusedPostOps = true;
   bool constWeights = false;
@@ -289,7 +292,7 @@ struct CallSite {
   void execute(const float *src, const float *weightsData, const float *biasData,
                const float *const *binaryData, float *dstData) {
     ThreadState &ts = threadState();
-    useRuntimeThreads(ts);
+    useRuntimeThreads(ts, small);
     dnnl::engine &eng = cpuEngine();
     memory tmp;
     memory userSrc(this->src, eng, const_cast<float *>(src));
@@ -348,6 +351,33 @@ struct CallSite {
   }
 };
 
+/// Multiply-adds of a call (elements times window for pooling, elements for
+/// softmax and layer norm).
+int64_t workOf(const int64_t *d) {
+  switch (d[DLC_DNNL_KIND]) {
+  case DLC_DNNL_CONV2D:
+    return d[1] * d[5] * d[8] * d[9] * (d[2] / std::max<int64_t>(1, d[18])) * d[6] * d[7];
+  case DLC_DNNL_MATMUL:
+    return d[1] * d[2] * d[3] * d[4];
+  case DLC_DNNL_SOFTMAX: {
+    int64_t n = 1;
+    for (int64_t i = 0; i < d[1]; ++i)
+      n *= d[3 + i];
+    return n;
+  }
+  case DLC_DNNL_LAYER_NORM:
+    return d[1] * d[2];
+  case DLC_DNNL_MAX_POOL:
+    return d[1] * d[2] * d[5] * d[6] * d[7] * d[8];
+  }
+  return 0;
+}
+
+/// Below this much work a call runs on one thread: waking a sleeping
+/// OpenMP team member (OMP_WAIT_POLICY=passive) costs more than it saves.
+/// A tiny encoder (hidden 32) ran ~9x onnxruntime's time with 2 threads.
+constexpr int64_t kSmallWork = int64_t(1) << 19;
+
 /// Creates the call site's state once; later calls only load the pointer.
 template <typename Create>
 CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
@@ -357,11 +387,13 @@ CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
   static std::mutex creationMutex;
   std::lock_guard<std::mutex> lock(creationMutex);
   // oneDNN sizes a primitive's work split for the team it is created under.
-  useRuntimeThreads(threadState());
+  bool small = workOf(desc) < kSmallWork;
+  useRuntimeThreads(threadState(), small);
   state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
   if (state)
     return *static_cast<CallSite *>(state);
   auto site = std::make_unique<CallSite>(); // lives as long as the process
+  site->small = small;
   site->postOps = readPostOps(desc);
   site->constWeights = desc[DLC_DNNL_CONST_WEIGHTS] != 0;
   create(*site);
@@ -509,7 +541,7 @@ namespace {
 void executePlain(CallSite &site, const float *src, const float *scale, const float *shift,
                   float *dst) {
   ThreadState &ts = threadState();
-  useRuntimeThreads(ts);
+  useRuntimeThreads(ts, site.small);
   dnnl::engine &eng = cpuEngine();
   size_t scratchBytes = site.scratch.get_size();
   if (ts.scratch.size() < scratchBytes + 64)
