@@ -21,8 +21,9 @@ torch.manual_seed(0), eval mode) the harness
      then --runs times, each call timed with time.perf_counter from Python:
      inference on inputs already in memory, outputs written to preallocated
      (dlc) or fresh (ort, torch) buffers. Median and p90 (nearest rank).
-     dlc's num_threads runs independent plan nodes in parallel; each kernel
-     itself is single-threaded (docs/performance.md, "What is measured").
+     dlc's num_threads is the team size of its oneDNN kernels (and runs
+     independent plan nodes in parallel; docs/performance.md).
+OpenMP's wait policy is passive unless OMP_WAIT_POLICY is set (see below).
 `--target cuda` compiles with `dlc --target=cuda` and times dlc against
 PyTorch eager and torch.compile on the GPU (host input to host output for
 all three, since dlc_model_run takes host buffers); without a GPU it says so
@@ -38,7 +39,14 @@ import subprocess
 import sys
 import time
 
-import numpy as np
+# OpenMP (the oneDNN calls of dlc's kernels; PyTorch) reads its wait policy
+# once, when libgomp loads, so it is set before anything can load it. Passive
+# is what dlc's own executables use (runtime/src/cli/Cli.cpp): spinning idle
+# threads cost several times the run time when other processes share the
+# cores. onnxruntime's thread pool is not OpenMP and keeps its default.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dlc_ctypes  # noqa: E402
@@ -250,7 +258,8 @@ def environment(args):
             "machine: %s, %d logical cores; source HEAD %s; onnxruntime %s; torch %s; numpy %s"
             % (cpu, os.cpu_count(), commit, onnxruntime.__version__, torch.__version__,
                np.__version__),
-            "load average before the run %s (other processes share these cores)" % args.load,
+            "load average before the run %s (other processes share these cores); "
+            "OMP_WAIT_POLICY=%s" % (args.load, os.environ.get("OMP_WAIT_POLICY")),
             "threads %d, %d warm-up + %d timed runs per column; ratio > 1: dlc is slower; "
             "rel err = max|dlc - onnxruntime| / max|onnxruntime| (ok <= %g)"
             % (args.threads, args.warmup, args.runs, REL_TOL)]
@@ -306,6 +315,7 @@ def main(argv=None):
                              "failures": ["%s: %s" % (type(e).__name__, first_line(str(e)))]})
             print("measured %s" % table([rows[-1]], args.target).splitlines()[-1],
                   file=sys.stderr, flush=True)
+    header.append("load average after the run %.1f %.1f %.1f" % os.getloadavg())
     print("\n".join(header))
     print()
     print(table(rows, args.target))

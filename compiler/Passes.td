@@ -31,6 +31,17 @@ def ReducePrecision : Pass<"dlc-reduce-precision"> {
   let options = [Option<"type", "type", "std::string", "\"f16\"", "f16 or bf16">];
 }
 
+def RecognizeGelu : Pass<"dlc-recognize-gelu"> {
+  let summary = "Replace the decomposed exact GELU x * 0.5 * (1 + erf(x / sqrt(2))) by dlc.gelu";
+  let description = [{
+    Exporters without an ONNX Gelu op write it as five elementwise ops
+    (either order of the two products, division by sqrt(2) or product with
+    1/sqrt(2)). One dlc.gelu is fused into a preceding library conv/matmul
+    as a post-op (dlc-dispatch-dnnl). Every intermediate must have one use
+    and the shape of x (no broadcast); constants are scalar splats.
+  }];
+}
+
 def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
   let summary = "Replace zero-element values by constants so no kernel sees an empty buffer";
   let description = [{
@@ -43,6 +54,11 @@ def FoldEmptyTensors : Pass<"dlc-fold-empty-tensors"> {
 
 def MergeSiblings : Pass<"dlc-merge-siblings"> {
   let summary = "Horizontal fusion: merge sibling matmuls/convs that share an input";
+  let options = [
+    Option<"convs", "convs", "bool", /*default=*/"true",
+           "Merge convs too (off when convs go to oneDNN: two convs keep their "
+           "outputs channels-last, a merged one is reordered to NCHW for the split)">
+  ];
 }
 
 def Place : Pass<"dlc-place", "mlir::ModuleOp"> {
@@ -104,7 +120,7 @@ def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
 }
 
 def DispatchDnnl : Pass<"dlc-dispatch-dnnl", "mlir::ModuleOp"> {
-  let summary = "Call oneDNN for f32 conv/matmul/gemm kernels and their fusable epilogues";
+  let summary = "Call oneDNN for f32 conv/matmul/gemm (with fusable epilogues), softmax and layer norm kernels";
   let description = [{
     Runs on outlined kernels while the graph function still exists (its
     constants tell which weights never change). In each kernel whose first op
@@ -117,7 +133,13 @@ def DispatchDnnl : Pass<"dlc-dispatch-dnnl", "mlir::ModuleOp"> {
     returned through `bufferization.to_tensor restrict writable`. Each call
     site gets a constant descriptor global and a mutable two-slot cache
     global. Ops after the chain stay dlc ops (generated code); kernels it
-    does not match are untouched.
+    does not match, and kernels placed on a GPU, are untouched. A kernel
+    led by a softmax or a layer norm (scale and bias of exactly the
+    normalized dims) becomes `dlc_dnnl_softmax` / `dlc_dnnl_layer_norm`,
+    without post-ops. Then, on the graph: a conv result that only library
+    convs read (src or same-shape residual; kernels called once) is marked
+    channels-last in both descriptors (DLC_DNNL_LAYOUTS), so no reorder
+    happens between them; the tensor type stays NCHW.
   }];
   let dependentDialects = [
     "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",

@@ -180,7 +180,10 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   graph = findGraph(*module);
   // dlc-dispatch-dnnl declared library kernels: link libdlc_dnnl and oneDNN.
   // (Their kernels hold a call, not elementwise ops: never planned in place.)
-  bool usesDnnl = module->lookupSymbol("dlc_dnnl_conv2d") || module->lookupSymbol("dlc_dnnl_matmul");
+  bool usesDnnl = llvm::any_of(
+      llvm::ArrayRef<llvm::StringRef>{"dlc_dnnl_conv2d", "dlc_dnnl_matmul", "dlc_dnnl_softmax",
+                                      "dlc_dnnl_layer_norm", "dlc_dnnl_max_pool"},
+      [&](llvm::StringRef name) { return module->lookupSymbol(name) != nullptr; });
   FailureOr<GraphPlan> plan = extractPlan(graph, /*inPlace=*/options.optLevel > 0);
   if (failed(plan))
     return 1;

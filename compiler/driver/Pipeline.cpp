@@ -20,6 +20,7 @@ static std::string number(double value) {
 /// same strings can be replayed with dlc-opt when debugging.
 static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &options) {
   bool optimize = options.optLevel > 0;
+  bool dnnl = optimize && options.dnnl && options.target == "cpu"; // dlc-dispatch-dnnl runs
   switch (stage) {
   case dlc::Stage::Train: {
     // Gradient nodes of the model itself (graph API gradients()) first.
@@ -35,9 +36,13 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return text;
   }
   case dlc::Stage::Simplify: {
-    std::string text = optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-fold-batch-norm,"
-                                  "dlc-fold-qdq,dlc-merge-siblings,canonicalize,cse"
-                                : "dlc-fold-empty-tensors";
+    // Under oneDNN, sibling convs stay apart: a merged conv's split output
+    // would break the channels-last chain between library convs.
+    std::string text = optimize ? std::string("dlc-fold-empty-tensors,canonicalize,"
+                                              "dlc-recognize-gelu,dlc-fold-batch-norm,"
+                                              "dlc-fold-qdq,dlc-merge-siblings{convs=") +
+                                      (dnnl ? "false" : "true") + "},canonicalize,cse"
+                                : std::string("dlc-fold-empty-tensors");
     if (!options.precision.empty()) // --precision=fp16|bf16, at every -O level
       text += ",dlc-reduce-precision{type=" + options.precision + "}";
     return text;
@@ -48,9 +53,7 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:
     // Library dispatch needs the graph (which weights are constants).
-    return optimize && options.dnnl && options.target == "cpu"
-               ? "dlc-outline-kernels,dlc-dispatch-dnnl"
-               : "dlc-outline-kernels";
+    return dnnl ? "dlc-outline-kernels,dlc-dispatch-dnnl" : "dlc-outline-kernels";
   case dlc::Stage::LowerToLinalg:
     return optimize ? "convert-dlc-to-linalg,func.func(linalg-fuse-elementwise-ops,"
                       "canonicalize,cse)"

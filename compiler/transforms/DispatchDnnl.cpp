@@ -56,6 +56,7 @@ struct Dispatch {
   SmallVector<int64_t> desc = SmallVector<int64_t>(DLC_DNNL_DESC_SIZE, 0);
   SmallVector<Operation *> ops; // head first
   size_t channelDim = 1;        // of the result: conv 1, matmul rank-1
+  bool epilogues = true;        // the library call takes post-ops
 
   unsigned numPostOps() const { return unsigned(desc[DLC_DNNL_NUM_POST_OPS]); }
   void addPostOp(int64_t kind, float a = 0.f, float b = 0.f, int64_t broadcast = 0) {
@@ -70,7 +71,7 @@ struct Dispatch {
 
 /// Is the kernel argument `v` a constant at every call site?
 bool isConstantArg(Value v, const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs) {
-  auto arg = llvm::dyn_cast<BlockArgument>(v);
+  auto arg = llvm::dyn_cast_if_present<BlockArgument>(v);
   if (!arg)
     return false;
   auto it = constArgs.find(arg.getOwner()->getParentOp());
@@ -164,6 +165,77 @@ bool matchGemm(dlc::GemmOp gemm, Dispatch &d) {
   return true;
 }
 
+/// 2-D max pooling without dilation; the end pads follow from the result
+/// size (ceil_mode included: padding never wins a max).
+bool matchMaxPool(dlc::MaxPoolOp op, Dispatch &d) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput()), y = shapeOf(op.getOutput());
+  ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(), p = op.getPads();
+  if (!allStaticF32(op) || x.size() != 4 || k.size() != 2 || s.size() != 2 || p.size() != 4 ||
+      llvm::any_of(op.getDilations(), [](int64_t v) { return v != 1; }))
+    return false;
+  for (int i = 0; i < 2; ++i) {
+    // The last window starts inside input + begin pad and ends at or after
+    // the input's end (the end pad oneDNN gets is >= 0).
+    int64_t last = (y[2 + i] - 1) * s[i];
+    if (last >= x[2 + i] + p[i] || last + k[i] < x[2 + i] + p[i])
+      return false;
+  }
+  d.callee = "dlc_dnnl_max_pool";
+  d.lhs = op.getInput();
+  d.epilogues = false;
+  int64_t values[] = {DLC_DNNL_MAX_POOL, x[0], x[1], x[2], x[3], y[2], y[3],
+                      k[0], k[1], s[0], s[1], p[0], p[1]};
+  llvm::copy(values, d.desc.begin());
+  return true;
+}
+
+bool matchSoftmax(dlc::SoftmaxOp op, Dispatch &d) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  if (!allStaticF32(op) || x.empty() || x.size() > DLC_DNNL_MAX_RANK)
+    return false;
+  d.callee = "dlc_dnnl_softmax";
+  d.lhs = op.getInput();
+  d.epilogues = false;
+  d.desc[DLC_DNNL_KIND] = DLC_DNNL_SOFTMAX;
+  d.desc[1] = int64_t(x.size());
+  d.desc[2] = int64_t(op.getAxis());
+  llvm::copy(x, d.desc.begin() + 3);
+  return true;
+}
+
+/// `shape` without leading 1s.
+ArrayRef<int64_t> dropLeadingOnes(ArrayRef<int64_t> shape) {
+  while (!shape.empty() && shape.front() == 1)
+    shape = shape.drop_front();
+  return shape;
+}
+
+/// Layer norm as oneDNN's over the last dim of [M, C]: the normalized dims
+/// flattened; scale and bias must hold exactly those dims (no broadcast).
+bool matchLayerNorm(dlc::LayerNormOp op, Dispatch &d) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  int64_t axis = op.getAxis();
+  if (!allStaticF32(op) || axis < 0 || axis >= int64_t(x.size()))
+    return false;
+  ArrayRef<int64_t> normalized = dropLeadingOnes(x.drop_front(axis));
+  for (Value v : {op.getScale(), op.getBias()})
+    if (v && !llvm::equal(dropLeadingOnes(shapeOf(v)), normalized))
+      return false;
+  int64_t m = 1, c = 1;
+  for (auto [i, dim] : llvm::enumerate(x))
+    (int64_t(i) < axis ? m : c) *= dim;
+  d.callee = "dlc_dnnl_layer_norm";
+  d.lhs = op.getInput();
+  d.rhs = op.getScale();
+  d.bias = op.getBias();
+  d.epilogues = false;
+  d.desc[DLC_DNNL_KIND] = DLC_DNNL_LAYER_NORM;
+  d.desc[1] = m;
+  d.desc[2] = c;
+  d.desc[3] = floatBits(op.getEpsilon().convertToFloat());
+  return true;
+}
+
 /// How `operand` broadcasts against the result, if the library can do it.
 std::optional<int64_t> broadcastKind(Value operand, ArrayRef<int64_t> result, size_t channel) {
   ArrayRef<int64_t> s = shapeOf(operand);
@@ -241,12 +313,15 @@ std::optional<Dispatch> match(func::FuncOp kernel,
                      .Case([&](dlc::ConvOp op) { return matchConv(op, d); })
                      .Case([&](dlc::MatMulOp op) { return matchMatMul(op, d); })
                      .Case([&](dlc::GemmOp op) { return matchGemm(op, d); })
+                     .Case([&](dlc::SoftmaxOp op) { return matchSoftmax(op, d); })
+                     .Case([&](dlc::MaxPoolOp op) { return matchMaxPool(op, d); })
+                     .Case([&](dlc::LayerNormOp op) { return matchLayerNorm(op, d); })
                      .Default([](Operation *) { return false; });
   if (!matched)
     return std::nullopt;
   d.ops.push_back(head);
   Value current = head->getResult(0);
-  while (current.hasOneUse()) {
+  while (d.epilogues && current.hasOneUse()) {
     Operation *user = *current.getUsers().begin();
     if (user->getBlock() != &body || !appendEpilogue(user, current, d))
       break;
@@ -283,7 +358,15 @@ func::FuncOp declareLibraryFunction(ModuleOp module, StringRef name) {
   return fn;
 }
 
-void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
+/// A kernel rewritten into a library conv or pooling, for the layout choice.
+struct ConvSite {
+  memref::GlobalOp desc;
+  Value result;                 // the call's dst as a tensor
+  BlockArgument src;            // read as the conv's src
+  SmallVector<std::pair<BlockArgument, unsigned>> sameShapeBinaries; // (arg, binary index)
+};
+
+std::optional<ConvSite> rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
   MLIRContext *ctx = module.getContext();
   Operation *tail = d.ops.back();
   Location loc = tail->getLoc();
@@ -295,9 +378,10 @@ void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
   auto descType = MemRefType::get({int64_t(d.desc.size())}, i64);
   auto descValue = DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
                                           ArrayRef<int64_t>(d.desc));
-  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
-                           globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
-                           globals.getUnitAttr(), /*alignment=*/IntegerAttr());
+  auto descGlobal = memref::GlobalOp::create(
+      globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
+      globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
+      globals.getUnitAttr(), /*alignment=*/IntegerAttr());
   auto cacheType = MemRefType::get({2}, i64);
   auto zeros = DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0});
   memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
@@ -320,7 +404,8 @@ void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
       b, loc, cacheType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem));
   Value desc = memref::GetGlobalOp::create(
       b, loc, descType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem));
-  SmallVector<Value> args{cache, asPointer(b, loc, desc), buffer(d.lhs), buffer(d.rhs)};
+  SmallVector<Value> args{cache, asPointer(b, loc, desc), buffer(d.lhs),
+                          d.rhs ? buffer(d.rhs) : outPointer};
   args.push_back(d.bias ? buffer(d.bias) : outPointer); // unused operands: never read
   for (unsigned i = 0; i < DLC_DNNL_MAX_BINARY; ++i)
     args.push_back(i < d.binaries.size() ? buffer(d.binaries[i]) : outPointer);
@@ -331,6 +416,89 @@ void rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
   tail->getResult(0).replaceAllUsesWith(result);
   for (Operation *op : llvm::reverse(d.ops))
     op->erase();
+  if (d.desc[DLC_DNNL_KIND] != DLC_DNNL_CONV2D && d.desc[DLC_DNNL_KIND] != DLC_DNNL_MAX_POOL)
+    return std::nullopt;
+  ConvSite site{descGlobal, result, llvm::cast<BlockArgument>(d.lhs), {}};
+  for (auto [i, operand] : llvm::enumerate(d.binaries))
+    if (llvm::equal(shapeOf(operand), resultType.getShape()))
+      site.sameShapeBinaries.push_back({llvm::cast<BlockArgument>(operand), unsigned(i)});
+  return site;
+}
+
+/// The kernel result that is exactly `value` (returned once, no other use).
+std::optional<unsigned> returnedAs(Value value) {
+  if (!value.hasOneUse())
+    return std::nullopt;
+  OpOperand &use = *value.getUses().begin();
+  if (!llvm::isa<func::ReturnOp>(use.getOwner()))
+    return std::nullopt;
+  return use.getOperandNumber();
+}
+
+/// Channels-last between library convs (and max pools): a conv/pool kernel's
+/// result that only feeds library convs/pools (as src or same-shape
+/// residual, the kernel argument used by nothing else) stays NHWC, the
+/// layout oneDNN's convolutions pick, so neither side reorders it. Only kernels called once qualify: the
+/// layout is part of each call site's descriptor. Generated code never sees
+/// such a tensor; the graph keeps its NCHW type.
+void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites) {
+  llvm::DenseMap<Operation *, unsigned> callCount;
+  SmallVector<func::CallOp> calls;
+  for (auto graph : module.getOps<func::FuncOp>()) {
+    if (!graph->hasAttr(dlc::kGraphAttr))
+      continue;
+    graph.walk([&](func::CallOp call) {
+      if (auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee())) {
+        ++callCount[callee];
+        calls.push_back(call);
+      }
+    });
+  }
+  auto siteOf = [&](func::CallOp call) -> ConvSite * {
+    auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+    auto it = sites.find(callee);
+    return it == sites.end() || callCount[callee] != 1 ? nullptr : &it->second;
+  };
+  // Which kernel argument a graph operand becomes, as NHWC bits of the
+  // consumer's descriptor (0: not a channels-last-capable use).
+  auto useBits = [&](OpOperand &use) -> int64_t {
+    auto call = llvm::dyn_cast<func::CallOp>(use.getOwner());
+    ConvSite *site = call ? siteOf(call) : nullptr;
+    if (!site)
+      return 0;
+    unsigned arg = use.getOperandNumber();
+    int64_t bits = 0;
+    if (site->src.getArgNumber() == arg && site->src.hasOneUse())
+      bits |= DLC_DNNL_NHWC_SRC;
+    for (auto [operand, index] : site->sameShapeBinaries)
+      if (operand.getArgNumber() == arg && operand.hasOneUse())
+        bits |= DLC_DNNL_NHWC_BINARY0 << index;
+    return bits;
+  };
+  llvm::DenseMap<Operation *, int64_t> layouts; // kernel -> DLC_DNNL_LAYOUTS
+  for (func::CallOp call : calls) {
+    ConvSite *producer = siteOf(call);
+    if (!producer)
+      continue;
+    std::optional<unsigned> index = returnedAs(producer->result);
+    if (!index)
+      continue;
+    Value tensor = call.getResult(*index);
+    if (tensor.use_empty() ||
+        !llvm::all_of(tensor.getUses(), [&](OpOperand &use) { return useBits(use) != 0; }))
+      continue;
+    layouts[module.lookupSymbol<func::FuncOp>(call.getCallee())] |= DLC_DNNL_NHWC_DST;
+    for (OpOperand &use : tensor.getUses())
+      layouts[module.lookupSymbol<func::FuncOp>(
+          llvm::cast<func::CallOp>(use.getOwner()).getCallee())] |= useBits(use);
+  }
+  for (auto [kernel, bits] : layouts) {
+    memref::GlobalOp global = sites.find(kernel)->second.desc;
+    auto value = llvm::cast<DenseElementsAttr>(*global.getInitialValue());
+    SmallVector<int64_t> desc(value.getValues<int64_t>());
+    desc[DLC_DNNL_LAYOUTS] = bits;
+    global.setInitialValueAttr(DenseElementsAttr::get(value.getType(), ArrayRef<int64_t>(desc)));
+  }
 }
 
 struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
@@ -354,6 +522,7 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
             it->second[i] = it->second[i] && isConst[i];
       });
     }
+    llvm::DenseMap<Operation *, ConvSite> convSites;
     for (auto kernel : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!kernel->hasAttr(dlc::kKernelAttr) || kernel.isExternal())
         continue;
@@ -362,8 +531,10 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
       if (device && !device.getValue().starts_with("cpu"))
         continue;
       if (std::optional<Dispatch> d = match(kernel, constArgs))
-        rewrite(module, kernel, *d);
+        if (std::optional<ConvSite> site = rewrite(module, kernel, *d))
+          convSites.try_emplace(kernel, *site);
     }
+    chooseLayouts(module, convSites);
   }
 };
 } // namespace

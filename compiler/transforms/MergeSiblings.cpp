@@ -216,15 +216,18 @@ struct HoistUnaryAboveSplit : OpRewritePattern<dlc::SplitOp> {
 };
 
 struct MergeSiblingsPass : dlc::impl::MergeSiblingsBase<MergeSiblingsPass> {
+  using MergeSiblingsBase::MergeSiblingsBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    dlc::populateMergeSiblingsPatterns(patterns);
+    dlc::populateMergeSiblingsPatterns(patterns, convs);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
 } // namespace
 
-void dlc::populateMergeSiblingsPatterns(RewritePatternSet &patterns) {
-  patterns.add<MergeSiblingMatMuls, MergeSiblingConvs, HoistUnaryAboveSplit>(patterns.getContext());
+void dlc::populateMergeSiblingsPatterns(RewritePatternSet &patterns, bool convs) {
+  patterns.add<MergeSiblingMatMuls, HoistUnaryAboveSplit>(patterns.getContext());
+  if (convs)
+    patterns.add<MergeSiblingConvs>(patterns.getContext());
 }

@@ -7,8 +7,9 @@
 namespace dlc {
 /// batch_norm(conv|gemm with constant weights) -> conv|gemm with folded weights.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
-/// Sibling matmuls/convs with constant weights and a shared input -> one op + split.
-void populateMergeSiblingsPatterns(mlir::RewritePatternSet &patterns);
+/// Sibling matmuls/convs with constant weights and a shared input -> one op + split
+/// (`convs` false: matmuls only).
+void populateMergeSiblingsPatterns(mlir::RewritePatternSet &patterns, bool convs = true);
 /// Zero-element results -> empty constants; empty reductions -> identity.
 void populateFoldEmptyTensorsPatterns(mlir::RewritePatternSet &patterns);
 } // namespace dlc

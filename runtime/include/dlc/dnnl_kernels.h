@@ -8,9 +8,12 @@
  *            the call site: the library stores its primitive there on the
  *            first call (created once per call site, then reused);
  *   desc     a constant int64 descriptor (layout below) fixed at compile time;
- *   tensors  bare pointers to dense row-major f32 buffers. Unused operands
- *            (no bias, fewer binary post-ops) receive any valid pointer and
- *            are not read.
+ *   tensors  bare pointers to dense f32 buffers, row-major (NCHW for conv
+ *            activations) unless desc[DLC_DNNL_LAYOUTS] marks a conv
+ *            activation channels-last (NHWC: a tensor passed from one
+ *            library conv to the next, never seen by generated code).
+ *            Unused operands (no bias, fewer binary post-ops) receive any
+ *            valid pointer and are not read.
  *
  * Thread-safety: any number of threads may call the same call site at once
  * (the primitive is created under a lock and published atomically; every
@@ -32,7 +35,13 @@ extern "C" {
 #endif
 
 /* desc[DLC_DNNL_KIND] */
-enum { DLC_DNNL_CONV2D = 1, DLC_DNNL_MATMUL = 2 };
+enum {
+  DLC_DNNL_CONV2D = 1,
+  DLC_DNNL_MATMUL = 2,
+  DLC_DNNL_SOFTMAX = 3,
+  DLC_DNNL_LAYER_NORM = 4,
+  DLC_DNNL_MAX_POOL = 5
+};
 
 /* Descriptor slots shared by both kinds. */
 enum {
@@ -42,8 +51,12 @@ enum {
   DLC_DNNL_NUM_POST_OPS = 21,
   DLC_DNNL_POST_OPS = 22,        /* num_post_ops records of 4 slots each */
   DLC_DNNL_MAX_POST_OPS = 8,
-  DLC_DNNL_DESC_SIZE = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS
+  DLC_DNNL_LAYOUTS = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS, /* DLC_DNNL_NHWC_* bits */
+  DLC_DNNL_DESC_SIZE = DLC_DNNL_LAYOUTS + 1
 };
+/* desc[DLC_DNNL_LAYOUTS] (conv and max pool; 0 = all NCHW): which activations are
+ * channels-last. Binary operand i (a same-shape one) is NHWC_BINARY0 << i. */
+enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 };
 
 /* Conv2D (NCHW src/dst, [K, C/group, KH, KW] weights) slots 1..18:
  * N C H W K KH KW OH OW strideH strideW padTop padLeft padBottom padRight
@@ -51,6 +64,14 @@ enum {
 /* MatMul slots 1..8: batch M N K lhsBatched rhsBatched transA transB;
  * lhs is [batch or 1, M, K] (transA: [.., K, M]), rhs [batch or 1, K, N]
  * (transB: [.., N, K]), dst [batch, M, N]. Slot 9: alpha as f32 bits. */
+
+/* Max pool slots 1..12: N C H W OH OW KH KW strideH strideW padTop padLeft
+ * (the end pads follow from OH/OW; no dilation).
+ * Softmax slots 1..: rank (<= DLC_DNNL_MAX_RANK), axis, then the dims.
+ * Layer norm slots 1..3: M, C, epsilon as f32 bits: src/dst [M, C]
+ * normalized over C, scale and (HAS_BIAS) shift [C]. Neither takes
+ * post-ops; weights/bias/binary operands not listed are unused. */
+#define DLC_DNNL_MAX_RANK 8
 
 /* A post-op record: kind, a, b (f32 bits), broadcast of the binary operand. */
 enum {
@@ -77,6 +98,20 @@ void dlc_dnnl_conv2d(int64_t *cache, const int64_t *desc, const float *src, cons
 
 void dlc_dnnl_matmul(int64_t *cache, const int64_t *desc, const float *lhs, const float *rhs,
                      const float *bias, const float *binary0, const float *binary1, float *dst);
+
+/* src, dst: the tensor softmax runs on (the other operands are unused). */
+void dlc_dnnl_softmax(int64_t *cache, const int64_t *desc, const float *src, const float *unused0,
+                      const float *unused1, const float *unused2, const float *unused3,
+                      float *dst);
+
+/* src, dst: NCHW or as DLC_DNNL_LAYOUTS says (the other operands are unused). */
+void dlc_dnnl_max_pool(int64_t *cache, const int64_t *desc, const float *src,
+                       const float *unused0, const float *unused1, const float *unused2,
+                       const float *unused3, float *dst);
+
+void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
+                         const float *scale, const float *shift, const float *unused0,
+                         const float *unused1, float *dst);
 
 /* The number of threads a kernel may use, as the runtime's executor says for
  * the calling thread (libdlcrt defines it; 1 outside a model run). */

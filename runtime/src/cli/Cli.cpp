@@ -205,6 +205,16 @@ extern "C" __attribute__((weak)) void dlc_dnnl_conv2d(int64_t *, const int64_t *
 extern "C" __attribute__((weak)) void dlc_dnnl_matmul(int64_t *, const int64_t *, const float *,
                                                      const float *, const float *, const float *,
                                                      const float *, float *);
+extern "C" __attribute__((weak)) void dlc_dnnl_softmax(int64_t *, const int64_t *, const float *,
+                                                      const float *, const float *, const float *,
+                                                      const float *, float *);
+extern "C" __attribute__((weak)) void dlc_dnnl_max_pool(int64_t *, const int64_t *, const float *,
+                                                       const float *, const float *,
+                                                       const float *, const float *, float *);
+extern "C" __attribute__((weak)) void dlc_dnnl_layer_norm(int64_t *, const int64_t *,
+                                                         const float *, const float *,
+                                                         const float *, const float *,
+                                                         const float *, float *);
 
 /// oneDNN runs on OpenMP, whose idle threads spin (~300k iterations) by
 /// default; with its static work split, a spinning or preempted team member
@@ -214,7 +224,9 @@ extern "C" __attribute__((weak)) void dlc_dnnl_matmul(int64_t *, const int64_t *
 /// constructor, before main: so an executable using oneDNN whose user did not
 /// choose a policy re-executes itself once with OMP_WAIT_POLICY=passive.
 static void preferSleepingOpenMpThreads(char **argv) {
-  if ((!dlc_dnnl_conv2d && !dlc_dnnl_matmul) || std::getenv("OMP_WAIT_POLICY"))
+  bool usesDnnl = dlc_dnnl_conv2d || dlc_dnnl_matmul || dlc_dnnl_softmax ||
+                  dlc_dnnl_layer_norm || dlc_dnnl_max_pool;
+  if (!usesDnnl || std::getenv("OMP_WAIT_POLICY"))
     return;
   if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
     return;

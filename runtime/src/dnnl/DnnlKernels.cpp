@@ -1,15 +1,18 @@
 // oneDNN convolutions and matrix products for compiled models (see
 // include/dlc/dnnl_kernels.h for the contract with dlc-dispatch-dnnl).
 //
-// Activations stay in dlc's plain row-major layout (NCHW, [.., M, N]) so a
-// call replaces a generated kernel one to one; only constant weights move to
-// the layout the primitive prefers, once. Post-ops (bias, activations,
-// residual adds) run inside the primitive.
+// Activations are in dlc's plain row-major layout (NCHW, [.., M, N]) so a
+// call replaces a generated kernel one to one, except conv activations the
+// descriptor marks channels-last (passed between library convs only, see
+// DLC_DNNL_LAYOUTS); constant weights move to the layout the primitive
+// prefers, once. Post-ops (bias, activations, residual adds) run inside the
+// primitive.
 #include "dlc/dnnl_kernels.h"
 
 #include <dnnl.hpp>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -47,9 +50,10 @@ ThreadState &threadState() {
   return state;
 }
 
-/// Matches OpenMP's team size to the executor's thread count for this run.
-void useRuntimeThreads(ThreadState &ts) {
-  int want = int(dlc_rt_kernel_threads());
+/// Matches OpenMP's team size to the executor's thread count for this run
+/// (one thread for a small call: see kSmallWork).
+void useRuntimeThreads(ThreadState &ts, bool small = false) {
+  int want = small ? 1 : int(dlc_rt_kernel_threads());
   if (want < 1)
     want = 1;
   if (ts.ompThreads != want) {
@@ -108,15 +112,29 @@ int sumPostOp(const std::vector<PostOp> &ops) {
   return -1;
 }
 
+/// The memory of binary operand `index` (a conv's same-shape operands may be
+/// channels-last, see DLC_DNNL_LAYOUTS).
+memory::desc binaryDesc(const PostOp &op, unsigned index, const memory::dims &dst,
+                        size_t channel, int64_t layouts) {
+  memory::dims dims = binaryDims(dst, op.broadcast, channel);
+  if (op.broadcast == DLC_DNNL_BCAST_NONE && (layouts & (DLC_DNNL_NHWC_BINARY0 << index)))
+    return memory::desc(dims, dt::f32, tag::nhwc);
+  return memory::desc(dims, dt::f32, plainTag(dims.size()));
+}
+
 dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &dst,
-                           size_t channel, int sumIndex) {
+                           size_t channel, int sumIndex, int64_t layouts) {
   dnnl::post_ops po;
+  unsigned binary = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
+    if (isBinary(ops[i]))
+      ++binary;
     const PostOp &op = ops[i];
     if (int(i) == sumIndex) {
       po.append_sum(1.f);
       continue;
     }
+    unsigned index = binary - 1; // of this op's operand, if it has one
     using alg = dnnl::algorithm;
     switch (op.kind) {
     case DLC_DNNL_POST_RELU: po.append_eltwise(1.f, alg::eltwise_relu, op.a, 0.f); break;
@@ -127,9 +145,8 @@ dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &d
     case DLC_DNNL_POST_GELU_TANH: po.append_eltwise(1.f, alg::eltwise_gelu_tanh, 0.f, 0.f); break;
     case DLC_DNNL_POST_ADD:
     case DLC_DNNL_POST_MUL: {
-      memory::dims dims = binaryDims(dst, op.broadcast, channel);
       po.append_binary(op.kind == DLC_DNNL_POST_ADD ? alg::binary_add : alg::binary_mul,
-                       memory::desc(dims, dt::f32, plainTag(dims.size())));
+                       binaryDesc(op, index, dst, channel, layouts));
       break;
     }
     }
@@ -138,12 +155,13 @@ dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &d
 }
 
 /// The post-ops by plain loops, for a primitive created without them.
+/// `channelsLast`: `out` is NHWC (same-shape operands are in its layout).
 void applyPostOps(const std::vector<PostOp> &ops, const memory::dims &dst, size_t channel,
-                  const float *const *binary, float *out) {
+                  bool channelsLast, const float *const *binary, float *out) {
   int64_t total = 1, inner = 1;
   for (size_t d = 0; d < dst.size(); ++d) {
     total *= dst[d];
-    if (d > channel)
+    if (d > channel && !channelsLast)
       inner *= dst[d];
   }
   int64_t channels = dst[channel];
@@ -181,9 +199,12 @@ struct CallSite {
   dnnl::primitive prim;
   memory::desc src, weights, plainWeights, bias, dst, scratch;
   memory::desc primSrc, primDst; // the primitive's layouts (== src/dst: no reorder)
-  dnnl::reorder srcIn, dstIn, dstOut; // plain -> primSrc / primDst, primDst -> plain
-  std::vector<memory::desc> binaries;
+  dnnl::reorder srcIn, dstOut; // src -> primSrc, primDst -> dst
+  std::vector<memory::desc> binaries; // as the caller passes them
   std::vector<PostOp> postOps;
+  int64_t layouts = 0; // DLC_DNNL_NHWC_* bits of the descriptor
+  bool small = false;  // runs on one thread (kSmallWork)
+  dnnl::reorder sumIn; // the sum operand -> primDst, when their layouts differ
   bool fusedPostOps = true;
   bool constWeights = false;
   int sumIndex = -1; // post-op done as `sum`; its operand is preloaded into dst
@@ -219,16 +240,59 @@ struct CallSite {
   void prepareReorders() {
     if (primSrc != src)
       srcIn = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), src, cpuEngine(), primSrc));
-    if (primDst != dst) {
+    if (primDst != dst)
       dstOut = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), primDst, cpuEngine(), dst));
-      dstIn = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), dst, cpuEngine(), primDst));
+    if (fusedPostOps && sumIndex >= 0) {
+      const memory::desc &operand = binaries[sumBinary()];
+      if (operand != primDst)
+        sumIn = dnnl::reorder(
+            dnnl::reorder::primitive_desc(cpuEngine(), operand, cpuEngine(), primDst));
     }
+  }
+
+  /// The binary operand index of the sum post-op.
+  unsigned sumBinary() const {
+    unsigned b = 0;
+    for (int i = 0; i < sumIndex; ++i)
+      b += isBinary(postOps[size_t(i)]);
+    return b;
+  }
+
+  /// Plain-loop post-ops (no fused ones): same-shape operands must be in the
+  /// layout of `dst`; those that are not are reordered into `copies`.
+  void applyUnfused(const float *const *binaryData, float *dstData) {
+    std::vector<const float *> operands(binaryData, binaryData + DLC_DNNL_MAX_BINARY);
+    std::vector<memory> copies;
+    unsigned b = 0;
+    for (const PostOp &op : postOps) {
+      if (!isBinary(op))
+        continue;
+      bool operandNhwc = (layouts & (DLC_DNNL_NHWC_BINARY0 << b)) != 0;
+      if (op.broadcast == DLC_DNNL_BCAST_NONE && operandNhwc != dstNhwc()) {
+        memory::desc from = conv4d(dst.dims(), operandNhwc);
+        memory src(from, cpuEngine(), const_cast<float *>(operands[b]));
+        memory copy(dst, cpuEngine());
+        dnnl::stream &stream = threadState().stream;
+        dnnl::reorder(src, copy).execute(stream, src, copy);
+        stream.wait();
+        copies.push_back(copy);
+        operands[b] = static_cast<const float *>(copy.get_data_handle());
+      }
+      ++b;
+    }
+    applyPostOps(postOps, dst.dims(), channel, dstNhwc(), operands.data(), dstData);
+  }
+
+  bool dstNhwc() const { return (layouts & DLC_DNNL_NHWC_DST) != 0; }
+
+  static memory::desc conv4d(const memory::dims &dims, bool nhwc) {
+    return memory::desc(dims, dt::f32, nhwc ? tag::nhwc : tag::nchw);
   }
 
   void execute(const float *src, const float *weightsData, const float *biasData,
                const float *const *binaryData, float *dstData) {
     ThreadState &ts = threadState();
-    useRuntimeThreads(ts);
+    useRuntimeThreads(ts, small);
     dnnl::engine &eng = cpuEngine();
     memory tmp;
     memory userSrc(this->src, eng, const_cast<float *>(src));
@@ -255,7 +319,8 @@ struct CallSite {
       dstMem = memory(primDst, eng, carve(dstBytes));
     std::unordered_map<int, memory> args;
     args[DNNL_ARG_SRC] = srcMem;
-    args[DNNL_ARG_WEIGHTS] = weightsMemory(weightsData, tmp, ts.stream);
+    if (weightsData) // pooling has none
+      args[DNNL_ARG_WEIGHTS] = weightsMemory(weightsData, tmp, ts.stream);
     if (biasData)
       args[DNNL_ARG_BIAS] = memory(bias, eng, const_cast<float *>(biasData));
     args[DNNL_ARG_DST] = dstMem;
@@ -266,10 +331,10 @@ struct CallSite {
           continue;
         memory operand(binaries[b], eng, const_cast<float *>(binaryData[b]));
         if (int(i) == sumIndex) { // dst starts as the residual
-          if (dstBytes)
-            dstIn.execute(ts.stream, operand, dstMem);
+          if (sumIn)
+            sumIn.execute(ts.stream, operand, dstMem);
           else
-            std::memcpy(dstData, binaryData[b], dst.get_size());
+            std::memcpy(dstMem.get_data_handle(), binaryData[b], primDst.get_size());
         } else {
           args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(int(i)) | DNNL_ARG_SRC_1] = operand;
         }
@@ -282,9 +347,36 @@ struct CallSite {
       dstOut.execute(ts.stream, dstMem, userDst);
     ts.stream.wait();
     if (!fusedPostOps)
-      applyPostOps(postOps, dst.dims(), channel, binaryData, dstData);
+      applyUnfused(binaryData, dstData);
   }
 };
+
+/// Multiply-adds of a call (elements times window for pooling, elements for
+/// softmax and layer norm).
+int64_t workOf(const int64_t *d) {
+  switch (d[DLC_DNNL_KIND]) {
+  case DLC_DNNL_CONV2D:
+    return d[1] * d[5] * d[8] * d[9] * (d[2] / std::max<int64_t>(1, d[18])) * d[6] * d[7];
+  case DLC_DNNL_MATMUL:
+    return d[1] * d[2] * d[3] * d[4];
+  case DLC_DNNL_SOFTMAX: {
+    int64_t n = 1;
+    for (int64_t i = 0; i < d[1]; ++i)
+      n *= d[3 + i];
+    return n;
+  }
+  case DLC_DNNL_LAYER_NORM:
+    return d[1] * d[2];
+  case DLC_DNNL_MAX_POOL:
+    return d[1] * d[2] * d[5] * d[6] * d[7] * d[8];
+  }
+  return 0;
+}
+
+/// Below this much work a call runs on one thread: waking a sleeping
+/// OpenMP team member (OMP_WAIT_POLICY=passive) costs more than it saves.
+/// A tiny encoder (hidden 32) ran ~9x onnxruntime's time with 2 threads.
+constexpr int64_t kSmallWork = int64_t(1) << 19;
 
 /// Creates the call site's state once; later calls only load the pointer.
 template <typename Create>
@@ -295,11 +387,13 @@ CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
   static std::mutex creationMutex;
   std::lock_guard<std::mutex> lock(creationMutex);
   // oneDNN sizes a primitive's work split for the team it is created under.
-  useRuntimeThreads(threadState());
+  bool small = workOf(desc) < kSmallWork;
+  useRuntimeThreads(threadState(), small);
   state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
   if (state)
     return *static_cast<CallSite *>(state);
   auto site = std::make_unique<CallSite>(); // lives as long as the process
+  site->small = small;
   site->postOps = readPostOps(desc);
   site->constWeights = desc[DLC_DNNL_CONST_WEIGHTS] != 0;
   create(*site);
@@ -318,13 +412,13 @@ Pd createWithPostOps(CallSite &site, MakePd makePd) {
   if (!site.postOps.empty()) {
     try {
       dnnl::primitive_attr fused = attr;
-      fused.set_post_ops(makePostOps(site.postOps, dst, site.channel, site.sumIndex));
+      fused.set_post_ops(
+          makePostOps(site.postOps, dst, site.channel, site.sumIndex, site.layouts));
       Pd pd = makePd(fused);
       for (const PostOp &op : site.postOps)
-        if (isBinary(op)) {
-          memory::dims dims = binaryDims(dst, op.broadcast, site.channel);
-          site.binaries.push_back(memory::desc(dims, dt::f32, plainTag(dims.size())));
-        }
+        if (isBinary(op))
+          site.binaries.push_back(
+              binaryDesc(op, unsigned(site.binaries.size()), dst, site.channel, site.layouts));
       return pd;
     } catch (const dnnl::error &) {
       site.fusedPostOps = false;
@@ -352,8 +446,9 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
     int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], kh = d[6], kw = d[7], oh = d[8],
             ow = d[9], group = d[18];
     s.channel = 1;
-    s.src = memory::desc({n, c, h, w}, dt::f32, tag::nchw);
-    s.dst = memory::desc({n, k, oh, ow}, dt::f32, tag::nchw);
+    s.layouts = d[DLC_DNNL_LAYOUTS];
+    s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
+    s.dst = CallSite::conv4d({n, k, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
     memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
                                     : memory::dims{group, k / group, c / group, kh, kw};
     s.plainWeights = memory::desc(wdims, dt::f32, group == 1 ? tag::oihw : tag::goihw);
@@ -362,8 +457,9 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
     s.bias = memory::desc({k}, dt::f32, tag::a);
     memory::dims strides{d[10], d[11]}, padL{d[12], d[13]}, padR{d[14], d[15]},
         dilations{d[16] - 1, d[17] - 1};
-    // The primitive picks blocked activation layouts (much faster kernels
-    // than plain NCHW, depthwise above all); execute() reorders around it.
+    // The primitive picks its activation layouts (channels-last or blocked:
+    // much faster kernels than plain NCHW, depthwise above all); execute()
+    // reorders around it where the caller's layout differs.
     memory::desc anySrc({n, c, h, w}, dt::f32, tag::any), anyDst({n, k, oh, ow}, dt::f32, tag::any);
     s.sumIndex = sumPostOp(s.postOps);
     auto pd = createWithPostOps<dnnl::convolution_forward::primitive_desc>(
@@ -437,4 +533,94 @@ extern "C" void dlc_dnnl_matmul(int64_t *cache, const int64_t *d, const float *l
   });
   const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
   site.execute(lhs, rhs, hasBias ? bias : nullptr, binary, dst);
+}
+
+namespace {
+/// Softmax and layer norm: plain layouts, no weights to reorder, no
+/// post-ops; `weights`/`bias` of the call site hold the scale/shift descs.
+void executePlain(CallSite &site, const float *src, const float *scale, const float *shift,
+                  float *dst) {
+  ThreadState &ts = threadState();
+  useRuntimeThreads(ts, site.small);
+  dnnl::engine &eng = cpuEngine();
+  size_t scratchBytes = site.scratch.get_size();
+  if (ts.scratch.size() < scratchBytes + 64)
+    ts.scratch.resize(scratchBytes + 64);
+  auto *aligned = reinterpret_cast<uint8_t *>(
+      (reinterpret_cast<uintptr_t>(ts.scratch.data()) + 63) & ~uintptr_t(63));
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, memory(site.src, eng, const_cast<float *>(src))},
+      {DNNL_ARG_DST, memory(site.dst, eng, dst)},
+      {DNNL_ARG_SCRATCHPAD, memory(site.scratch, eng, aligned)}};
+  if (scale)
+    args[DNNL_ARG_SCALE] = memory(site.weights, eng, const_cast<float *>(scale));
+  if (shift)
+    args[DNNL_ARG_SHIFT] = memory(site.bias, eng, const_cast<float *>(shift));
+  site.prim.execute(ts.stream, args);
+  ts.stream.wait();
+}
+
+dnnl::primitive_attr userScratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+} // namespace
+
+extern "C" void dlc_dnnl_softmax(int64_t *cache, const int64_t *d, const float *src,
+                                 const float *, const float *, const float *, const float *,
+                                 float *dst) {
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    memory::dims dims(d + 3, d + 3 + d[1]);
+    s.src = s.dst = memory::desc(dims, dt::f32, plainTag(dims.size()));
+    dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, s.src, int(d[2]));
+    dnnl::softmax_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+    s.scratch = pd.scratchpad_desc();
+    s.prim = dnnl::softmax_forward(pd);
+  });
+  executePlain(site, src, nullptr, nullptr, dst);
+}
+
+extern "C" void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *d, const float *src,
+                                    const float *scale, const float *shift, const float *,
+                                    const float *, float *dst) {
+  bool hasShift = d[DLC_DNNL_HAS_BIAS] != 0;
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    s.src = s.dst = memory::desc({d[1], d[2]}, dt::f32, tag::ab);
+    s.weights = s.bias = memory::desc({d[2]}, dt::f32, tag::a);
+    auto flags = dnnl::normalization_flags::use_scale;
+    if (hasShift)
+      flags = flags | dnnl::normalization_flags::use_shift;
+    dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, s.src,
+                                                 bitsToFloat(d[3]), flags);
+    dnnl::layer_normalization_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+    s.scratch = pd.scratchpad_desc();
+    s.prim = dnnl::layer_normalization_forward(pd);
+  });
+  executePlain(site, src, scale, hasShift ? shift : nullptr, dst);
+}
+
+extern "C" void dlc_dnnl_max_pool(int64_t *cache, const int64_t *d, const float *src,
+                                  const float *, const float *, const float *, const float *,
+                                  float *dst) {
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    int64_t n = d[1], c = d[2], h = d[3], w = d[4], oh = d[5], ow = d[6], kh = d[7], kw = d[8],
+            sh = d[9], sw = d[10], pt = d[11], pl = d[12];
+    s.layouts = d[DLC_DNNL_LAYOUTS];
+    s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
+    s.dst = CallSite::conv4d({n, c, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
+    memory::dims padR{(oh - 1) * sh + kh - h - pt, (ow - 1) * sw + kw - w - pl};
+    // The primitive reads the caller's src layout and picks dst (the same).
+    memory::desc anyDst({n, c, oh, ow}, dt::f32, tag::any);
+    dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                     dnnl::algorithm::pooling_max, s.src, anyDst, {sh, sw},
+                                     {kh, kw}, {pt, pl}, padR);
+    dnnl::pooling_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+    s.primSrc = s.src;
+    s.primDst = pd.dst_desc();
+    s.prepareReorders();
+    s.scratch = pd.scratchpad_desc();
+    s.prim = dnnl::pooling_forward(pd);
+  });
+  site.execute(src, nullptr, nullptr, nullptr, dst);
 }

@@ -3,7 +3,7 @@
 // conv + per-channel add (-> bias) + residual add + relu: one library call.
 // Descriptor: conv2d, N C H W K KH KW OH OW, strides, pads, dilations, group,
 // has_bias, const weights, 2 post-ops (add full, relu).
-// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<54xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
+// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<55xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
 // CHECK: memref.global "private" @[[CACHE:__dlc_dnnl_cache_k0_fused]] : memref<2xi64> = dense<0>
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[W:.*]]: tensor<8x4x3x3xf32>, %[[B:.*]]: tensor<1x8x1x1xf32>, %[[R:.*]]: tensor<1x8x8x8xf32>)
@@ -37,7 +37,7 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>, %r: tensor<1x8x8x8xf32>) -> tenso
 // Batched matmul of two activations (weights not constant: slot 20 = 0),
 // then gelu fused; the exp after it is not a post-op and stays a dlc op on
 // the call's result.
-// CHECK: memref.global "private" constant @{{.*}} : memref<54xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
+// CHECK: memref.global "private" constant @{{.*}} : memref<55xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK: call @dlc_dnnl_matmul(
 // CHECK: %[[T:.*]] = bufferization.to_tensor
@@ -67,6 +67,103 @@ func.func @main_graph(%x: tensor<1x2x9xf32>, %w: tensor<4x2x3xf32>, %a: tensor<2
   %1 = dlc.matmul %a, %b : (tensor<2x3xf16>, tensor<3x4xf16>) -> tensor<2x4xf16>
   %2 = dlc.gemm %p, %q, %c {beta = 0.5 : f32} : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0, %1, %2 : tensor<1x4x7xf32>, tensor<2x4xf16>, tensor<2x4xf32>
+}
+
+// -----
+
+// Channels-last between library convs (descriptor slot 54, DLC_DNNL_LAYOUTS:
+// 1 src, 2 dst, 4 binary0 NHWC). %r feeds only convs (k1's src, k2's
+// residual), %b only k2's src: they stay NHWC. The graph input and the
+// returned result stay NCHW.
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, 1, 4, {{.*}}, 2]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<55xi64> = dense<[1, 1, 8, {{.*}}, 3]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_fused : memref<55xi64> = dense<[1, 1, 8, {{.*}}, 5]>
+// CHECK-LABEL: func.func @main_graph
+// CHECK: %[[R:.*]] = call @k0_fused(%arg0,
+// CHECK: %[[B:.*]] = call @k1_conv(%[[R]],
+// CHECK: call @k2_fused(%[[B]], %{{.*}}, %[[R]])
+func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x8x8xf32> attributes {dlc.graph} {
+  %w = dlc.constant dense<0.5> : tensor<8x4x3x3xf32>
+  %w2 = dlc.constant dense<0.25> : tensor<8x8x1x1xf32>
+  %a = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %r = dlc.relu %a : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %b = dlc.conv %r, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  %c = dlc.conv %b, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  %d = dlc.add %c, %r : (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %d : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// NCHW stays: %r is both src and residual of k1 (one kernel argument, two
+// uses), %s also feeds generated code (exp), the last conv's result is a
+// graph output.
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, {{.*}}, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<55xi64> = dense<[1, {{.*}}, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<55xi64> = dense<[1, {{.*}}, 0]>
+// CHECK-LABEL: func.func @main_graph
+// CHECK: call @k3_exp
+func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) attributes {dlc.graph} {
+  %w = dlc.constant dense<0.5> : tensor<8x4x3x3xf32>
+  %w2 = dlc.constant dense<0.25> : tensor<8x8x1x1xf32>
+  %a = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %r = dlc.relu %a : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %b = dlc.conv %r, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  %s = dlc.add %b, %r : (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %c = dlc.conv %s, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  %e = dlc.exp %s : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %c, %e : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// Softmax (kind 3: rank, axis, dims) and layer norm (kind 4: M, C, epsilon
+// bits; slot 19 has shift) are library calls without post-ops: the exp after
+// the softmax stays a dlc op. A layer norm whose scale broadcasts over the
+// normalized dims ([3, 1] against [3, 8]) is not for oneDNN.
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k1_layer_norm : memref<55xi64> = dense<[4, 6, 8, 981668463, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[3, 3, 1, 2, 3, 8, 0,
+// CHECK-LABEL: func.func private @k0_fused
+// CHECK: call @dlc_dnnl_softmax(
+// CHECK: %[[T:.*]] = bufferization.to_tensor
+// CHECK-NEXT: dlc.exp %[[T]]
+// CHECK-LABEL: func.func private @k1_layer_norm
+// CHECK: call @dlc_dnnl_layer_norm(
+// CHECK-LABEL: func.func private @k2_layer_norm
+// CHECK-NEXT: dlc.layer_norm
+func.func @main_graph(%x: tensor<2x3x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>, %s2: tensor<3x1xf32>) -> (tensor<2x3x8xf32>, tensor<2x3x8xf32>, tensor<2x3x8xf32>) attributes {dlc.graph} {
+  %0 = dlc.softmax %x {axis = 1 : i64} : (tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  %1 = dlc.exp %0 : (tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  %2 = dlc.layer_norm %x, %s, %b {axis = 2 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %3 = dlc.layer_norm %x, %s2 {axis = 1 : i64} : (tensor<2x3x8xf32>, tensor<3x1xf32>) -> tensor<2x3x8xf32>
+  return %1, %2, %3 : tensor<2x3x8xf32>, tensor<2x3x8xf32>, tensor<2x3x8xf32>
+}
+
+// -----
+
+// Max pooling (kind 5: N C H W OH OW KH KW strides begin-pads) between two
+// convs keeps the channels-last chain: conv dst, pool src and dst, conv src.
+// A dilated pool, and one whose windows miss the input's last row and column
+// (floor mode: oneDNN would need an end pad of -1), stay generated code.
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<55xi64> = dense<[1, 1, 8, 4, 4, {{.*}}, 1]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k1_max_pool : memref<55xi64> = dense<[5, 1, 8, 8, 8, 4, 4, 3, 3, 2, 2, 1, 1, 0, {{.*}}, 3]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, {{.*}}, 2]>
+// CHECK-LABEL: func.func private @k1_max_pool
+// CHECK: call @dlc_dnnl_max_pool(
+// CHECK-LABEL: func.func private @k3_max_pool
+// CHECK-NEXT: dlc.max_pool
+// CHECK-LABEL: func.func private @k4_max_pool
+// CHECK-NEXT: dlc.max_pool
+func.func @main_graph(%x: tensor<1x4x8x8xf32>, %y: tensor<1x2x5x5xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x2x3x3xf32>, tensor<1x2x2x2xf32>) attributes {dlc.graph} {
+  %w = dlc.constant dense<0.5> : tensor<8x4x3x3xf32>
+  %w2 = dlc.constant dense<0.25> : tensor<8x8x1x1xf32>
+  %a = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %r = dlc.relu %a : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %p = dlc.max_pool %r {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+  %c = dlc.conv %p, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %d = dlc.max_pool %y {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+  %e = dlc.max_pool %y {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xf32>
+  return %c, %d, %e : tensor<1x8x4x4xf32>, tensor<1x2x3x3xf32>, tensor<1x2x2x2xf32>
 }
 
 // -----

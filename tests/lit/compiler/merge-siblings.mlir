@@ -1,4 +1,5 @@
 // RUN: dlc-opt %s --split-input-file --dlc-merge-siblings | FileCheck %s
+// RUN: dlc-opt %s --split-input-file --dlc-merge-siblings=convs=false | FileCheck %s --check-prefix=NOCONV
 
 // Q/K/V-style projections of one input become one matmul and a split.
 // CHECK-LABEL: func.func @qkv
@@ -7,6 +8,11 @@
 // CHECK: %[[M:.*]] = dlc.matmul %[[X]], %[[W]] : (tensor<2x4x3xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
 // CHECK: %[[S:.*]]:2 = dlc.split %[[M]] {axis = 2 : i64} : (tensor<2x4x3xf32>) -> (tensor<2x4x2xf32>, tensor<2x4x1xf32>)
 // CHECK: return %[[S]]#0, %[[S]]#1
+// With convs=false (oneDNN dispatch) matmuls still merge.
+// NOCONV-LABEL: func.func @qkv
+// NOCONV: dlc.matmul
+// NOCONV-NOT: dlc.matmul
+// NOCONV: dlc.split
 func.func @qkv(%x: tensor<2x4x3xf32>) -> (tensor<2x4x2xf32>, tensor<2x4x1xf32>) {
   %wq = dlc.constant dense<[[1.0, 2.0], [3.0, 4.0], [0.0, 0.0]]> : tensor<3x2xf32>
   %wk = dlc.constant dense<[[5.0], [6.0], [7.0]]> : tensor<3x1xf32>
@@ -24,6 +30,10 @@ func.func @qkv(%x: tensor<2x4x3xf32>) -> (tensor<2x4x2xf32>, tensor<2x4x1xf32>) 
 // CHECK-DAG: %[[B:.*]] = dlc.constant dense<[1.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<3xf32>
 // CHECK: %[[C:.*]] = dlc.conv %{{.*}}, %[[W]], %[[B]]
 // CHECK: dlc.split %[[C]] {axis = 1 : i64} : (tensor<1x3x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>)
+// With convs=false the convs stay apart.
+// NOCONV-LABEL: func.func @branches
+// NOCONV-COUNT-2: dlc.conv
+// NOCONV-NEXT: return
 func.func @branches(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
   %w1 = dlc.constant dense<1.0> : tensor<1x2x1x1xf32>
   %b1 = dlc.constant dense<1.0> : tensor<1xf32>

@@ -82,39 +82,49 @@ std::vector<int64_t> convDesc(const ConvShape &s, bool bias, bool constWeights) 
   return d;
 }
 
+/// conv + bias, + residual, * per-channel scale, relu: random operands, the
+/// descriptor and the expected NCHW result.
+struct ConvCase {
+  std::vector<float> x, w, bias, residual, scale, want;
+  std::vector<int64_t> desc;
+
+  ConvCase(const ConvShape &s, bool constWeights, unsigned seed) {
+    int64_t plane = s.oh() * s.ow(), outN = s.n * s.k * plane;
+    x = randomData(size_t(s.n * s.c * s.h * s.w), seed);
+    w = randomData(size_t(s.k * (s.c / s.g) * s.kh * s.kw), seed + 1);
+    bias = randomData(size_t(s.k), seed + 2);
+    residual = randomData(size_t(outN), seed + 3);
+    scale = randomData(size_t(s.k), seed + 4);
+    desc = convDesc(s, true, constWeights);
+    addPostOp(desc, DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
+    addPostOp(desc, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
+    addPostOp(desc, DLC_DNNL_POST_RELU);
+    expect(s);
+  }
+  /// `want` for the current x.
+  void expect(const ConvShape &s) {
+    int64_t plane = s.oh() * s.ow();
+    want = naiveConv(s, x, w, bias.data());
+    for (size_t i = 0; i < want.size(); ++i)
+      want[i] = std::max(0.f, (want[i] + residual[i]) * scale[(i / size_t(plane)) % size_t(s.k)]);
+  }
+};
+
 void checkConv(const ConvShape &s, bool constWeights) {
-  int64_t outN = s.n * s.k * s.oh() * s.ow();
-  auto x = randomData(size_t(s.n * s.c * s.h * s.w), 1);
-  auto w = randomData(size_t(s.k * (s.c / s.g) * s.kh * s.kw), 2);
-  auto bias = randomData(size_t(s.k), 3);
-  auto residual = randomData(size_t(outN), 4);
-  auto scale = randomData(size_t(s.k), 5);
-  // conv + bias, + residual, * per-channel scale, relu
-  std::vector<int64_t> d = convDesc(s, true, constWeights);
-  addPostOp(d, DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
-  addPostOp(d, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
-  addPostOp(d, DLC_DNNL_POST_RELU);
-  std::vector<float> want = naiveConv(s, x, w, bias.data());
-  int64_t plane = s.oh() * s.ow();
-  for (int64_t i = 0; i < outN; ++i)
-    want[size_t(i)] = std::max(0.f, (want[size_t(i)] + residual[size_t(i)]) *
-                                        scale[size_t((i / plane) % s.k)]);
+  ConvCase c(s, constWeights, 1);
   int64_t cache[2] = {0, 0};
-  std::vector<float> y(size_t(outN), NAN);
-  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), bias.data(), residual.data(),
-                  scale.data(), y.data());
-  expectClose(y, want);
+  std::vector<float> y(c.want.size(), NAN);
+  dlc_dnnl_conv2d(cache, c.desc.data(), c.x.data(), c.w.data(), c.bias.data(),
+                  c.residual.data(), c.scale.data(), y.data());
+  expectClose(y, c.want);
   EXPECT_NE(cache[0], 0) << "the call site's primitive is cached";
   // The cached primitive on new activations (same weights).
   int64_t cached = cache[0];
-  x = randomData(x.size(), 7);
-  want = naiveConv(s, x, w, bias.data());
-  for (int64_t i = 0; i < outN; ++i)
-    want[size_t(i)] = std::max(0.f, (want[size_t(i)] + residual[size_t(i)]) *
-                                        scale[size_t((i / plane) % s.k)]);
-  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), bias.data(), residual.data(),
-                  scale.data(), y.data());
-  expectClose(y, want);
+  c.x = randomData(c.x.size(), 7);
+  c.expect(s);
+  dlc_dnnl_conv2d(cache, c.desc.data(), c.x.data(), c.w.data(), c.bias.data(),
+                  c.residual.data(), c.scale.data(), y.data());
+  expectClose(y, c.want);
   EXPECT_EQ(cache[0], cached);
 }
 
@@ -129,6 +139,50 @@ TEST(DnnlKernels, ConvDepthwiseAsymmetricPadsDilated) {
 }
 TEST(DnnlKernels, ConvGroupedFirstLayer) {
   checkConv({1, 4, 16, 16, 8, 5, 5, 1, 2, 2, 2, 2, 2, 1, 1, 2}, true);
+}
+
+/// NCHW -> NHWC of an [n, c, h, w] tensor (`back`: NHWC -> NCHW).
+std::vector<float> toNhwc(const std::vector<float> &x, int64_t n, int64_t c, int64_t hw,
+                          bool back = false) {
+  std::vector<float> y(x.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < hw; ++p) {
+        size_t nchw = size_t((b * c + ch) * hw + p), nhwc = size_t((b * hw + p) * c + ch);
+        y[back ? nchw : nhwc] = x[back ? nhwc : nchw];
+      }
+  return y;
+}
+
+/// The same conv with the activations channels-last as `layouts`
+/// (DLC_DNNL_NHWC_*) says.
+void checkConvLayouts(const ConvShape &s, int64_t layouts) {
+  ConvCase c(s, true, 11);
+  c.desc[DLC_DNNL_LAYOUTS] = layouts;
+  int64_t plane = s.oh() * s.ow();
+  std::vector<float> src = layouts & DLC_DNNL_NHWC_SRC ? toNhwc(c.x, s.n, s.c, s.h * s.w) : c.x;
+  std::vector<float> res =
+      layouts & DLC_DNNL_NHWC_BINARY0 ? toNhwc(c.residual, s.n, s.k, plane) : c.residual;
+  int64_t cache[2] = {0, 0};
+  for (int run = 0; run < 2; ++run) { // creation, then the cached primitive
+    std::vector<float> y(c.want.size(), NAN);
+    dlc_dnnl_conv2d(cache, c.desc.data(), src.data(), c.w.data(), c.bias.data(), res.data(),
+                    c.scale.data(), y.data());
+    expectClose(layouts & DLC_DNNL_NHWC_DST ? toNhwc(y, s.n, s.k, plane, /*back=*/true) : y, c.want);
+  }
+}
+
+TEST(DnnlKernels, ConvChannelsLastActivations) {
+  ConvShape pointwise{2, 24, 7, 9, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1};
+  ConvShape depthwise{1, 32, 11, 10, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32};
+  for (int64_t layouts : std::vector<int64_t>{DLC_DNNL_NHWC_SRC, DLC_DNNL_NHWC_DST, DLC_DNNL_NHWC_BINARY0,
+                          DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST,
+                          DLC_DNNL_NHWC_DST | DLC_DNNL_NHWC_BINARY0,
+                          DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST | DLC_DNNL_NHWC_BINARY0}) {
+    SCOPED_TRACE("layouts " + std::to_string(layouts));
+    checkConvLayouts(pointwise, layouts);
+    checkConvLayouts(depthwise, layouts);
+  }
 }
 
 /// [batch, M, N] = op(lhs) x op(rhs); lhs/rhs batch of 1 broadcasts.
@@ -196,6 +250,96 @@ TEST(DnnlKernels, MatmulBatchedActivationsSigmoid) {
 }
 TEST(DnnlKernels, GemmAlphaTanh) {
   checkMatmul({1, 4, 10, 6, false, false, false, false, true, 0.5f}, DLC_DNNL_POST_TANH);
+}
+
+/// 3x3 stride-2 max pool with a begin pad of 1, output size as ceil_mode
+/// gives (9x9 -> 5x5: the end pad is 1 too), every layout combination.
+TEST(DnnlKernels, MaxPoolPaddedChannelsLast) {
+  const int64_t n = 2, c = 20, h = 9, w = 9, oh = 5, ow = 5;
+  std::vector<float> x = randomData(size_t(n * c * h * w), 61);
+  std::vector<float> want(size_t(n * c * oh * ow));
+  for (int64_t b = 0; b < n * c; ++b)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        float m = -INFINITY;
+        for (int64_t r = i * 2 - 1; r < i * 2 + 2; ++r)
+          for (int64_t q = j * 2 - 1; q < j * 2 + 2; ++q)
+            if (r >= 0 && r < h && q >= 0 && q < w)
+              m = std::max(m, x[size_t((b * h + r) * w + q)]);
+        want[size_t((b * oh + i) * ow + j)] = m;
+      }
+  for (int64_t layouts : std::vector<int64_t>{0, DLC_DNNL_NHWC_SRC, DLC_DNNL_NHWC_DST,
+                                              DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST}) {
+    SCOPED_TRACE("layouts " + std::to_string(layouts));
+    std::vector<int64_t> d = emptyDesc();
+    int64_t v[] = {DLC_DNNL_MAX_POOL, n, c, h, w, oh, ow, 3, 3, 2, 2, 1, 1};
+    std::copy(std::begin(v), std::end(v), d.begin());
+    d[DLC_DNNL_LAYOUTS] = layouts;
+    std::vector<float> src = layouts & DLC_DNNL_NHWC_SRC ? toNhwc(x, n, c, h * w) : x;
+    int64_t cache[2] = {0, 0};
+    std::vector<float> y(want.size(), NAN);
+    dlc_dnnl_max_pool(cache, d.data(), src.data(), nullptr, nullptr, nullptr, nullptr, y.data());
+    expectClose(layouts & DLC_DNNL_NHWC_DST ? toNhwc(y, n, c, oh * ow, /*back=*/true) : y, want);
+  }
+}
+
+/// Softmax over the middle axis of [3, 37, 5] (values spread wide enough
+/// that an unshifted exp would overflow).
+TEST(DnnlKernels, SoftmaxMiddleAxis) {
+  const int64_t outer = 3, n = 37, inner = 5;
+  std::vector<float> x = randomData(size_t(outer * n * inner), 41);
+  for (float &v : x)
+    v *= 100.f;
+  std::vector<float> want(x.size());
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      auto at = [&](int64_t k) { return size_t((o * n + k) * inner + i); };
+      double peak = -INFINITY, sum = 0;
+      for (int64_t k = 0; k < n; ++k)
+        peak = std::max(peak, double(x[at(k)]));
+      for (int64_t k = 0; k < n; ++k)
+        sum += std::exp(double(x[at(k)]) - peak);
+      for (int64_t k = 0; k < n; ++k)
+        want[at(k)] = float(std::exp(double(x[at(k)]) - peak) / sum);
+    }
+  std::vector<int64_t> d = emptyDesc();
+  int64_t v[] = {DLC_DNNL_SOFTMAX, 3, 1, outer, n, inner};
+  std::copy(std::begin(v), std::end(v), d.begin());
+  int64_t cache[2] = {0, 0};
+  std::vector<float> y(x.size(), NAN);
+  dlc_dnnl_softmax(cache, d.data(), x.data(), nullptr, nullptr, nullptr, nullptr, y.data());
+  expectClose(y, want);
+}
+
+/// Layer norm of [M, C] rows, with and without shift.
+TEST(DnnlKernels, LayerNormRows) {
+  const int64_t m = 6, c = 50;
+  const float eps = 1e-3f;
+  std::vector<float> x = randomData(size_t(m * c), 51), scale = randomData(size_t(c), 52),
+                     shift = randomData(size_t(c), 53);
+  for (bool hasShift : {true, false}) {
+    std::vector<float> want(x.size());
+    for (int64_t r = 0; r < m; ++r) {
+      double mean = 0, var = 0;
+      for (int64_t j = 0; j < c; ++j)
+        mean += x[size_t(r * c + j)] / double(c);
+      for (int64_t j = 0; j < c; ++j)
+        var += std::pow(x[size_t(r * c + j)] - mean, 2) / double(c);
+      for (int64_t j = 0; j < c; ++j)
+        want[size_t(r * c + j)] = float((x[size_t(r * c + j)] - mean) / std::sqrt(var + eps) *
+                                            scale[size_t(j)] +
+                                        (hasShift ? shift[size_t(j)] : 0.f));
+    }
+    std::vector<int64_t> d = emptyDesc();
+    int64_t v[] = {DLC_DNNL_LAYER_NORM, m, c, bits(eps)};
+    std::copy(std::begin(v), std::end(v), d.begin());
+    d[DLC_DNNL_HAS_BIAS] = hasShift;
+    int64_t cache[2] = {0, 0};
+    std::vector<float> y(x.size(), NAN);
+    dlc_dnnl_layer_norm(cache, d.data(), x.data(), scale.data(), shift.data(), nullptr, nullptr,
+                        y.data());
+    expectClose(y, want);
+  }
 }
 
 /// Many threads on one call site: one primitive, right answers everywhere.
