@@ -20,6 +20,19 @@ def FoldQdq : Pass<"dlc-fold-qdq"> {
   }];
 }
 
+def Quantize : Pass<"dlc-quantize", "mlir::func::FuncOp"> {
+  let summary = "Quantize calibrated conv/matmul/gemm sites to int8 in QDQ form (--quantize=int8)";
+  let description = [{
+    Every site (compiler/transforms/QuantizationSites.h) that carries
+    `dlc.quant_ranges = array<f32: in_min, in_max, out_min, out_max>` (set
+    by the driver's calibration) gets uint8 per-tensor quantize/dequantize
+    pairs on its activation and output, int8 symmetric per-channel weights
+    and an int32 bias, all as dequantize_linear of constants; dlc-fold-qdq
+    then makes it an integer kernel. Ranges on an op that is not a site, or
+    malformed ranges, are errors.
+  }];
+}
+
 def ReducePrecision : Pass<"dlc-reduce-precision"> {
   let summary = "Compute f32 conv/matmul/gemm in f16 or bf16 with f32 accumulation (--precision)";
   let description = [{

@@ -1,6 +1,7 @@
 //===- Compile.cpp - ONNX model -> artefact -------------------------------===//
 #include "compiler/driver/Compile.h"
 #include "compiler/Passes.h"
+#include "compiler/driver/Calibrate.h"
 #include "compiler/driver/Dot.h"
 #include "compiler/driver/Emit.h"
 #include "compiler/driver/Link.h"
@@ -76,6 +77,7 @@ size_t countInPlaceKernels(const dlc::GraphPlan &plan) {
 
 struct Stats {
   size_t onnxNodes = 0;
+  size_t int8Kernels = 0; // --quantize=int8
   std::map<std::string, size_t> kernelsByOp;
 };
 
@@ -107,83 +109,46 @@ func::FuncOp findGraph(ModuleOp module) {
       return f;
   return nullptr;
 }
+
+/// Runs the stages [first, last] of the pipeline for `options` on `module`.
+LogicalResult runStagesOn(MLIRContext &ctx, ModuleOp module, const dlc::CompileOptions &options,
+                          dlc::Stage first, dlc::Stage last) {
+  PassManager pm(&ctx);
+  if (failed(dlc::buildPipeline(pm, options, first, last)))
+    return failure();
+  return pm.run(module);
+}
+
+/// Prints `message` as an error about the model; returns exit code 1.
+int reportFailure(const dlc::CompileOptions &options, const std::string &message) {
+  llvm::errs() << options.inputPath << ": error: " << message << "\n";
+  return 1;
+}
+
 } // namespace
 
-int dlc::compileModel(const CompileOptions &compileOptions) {
-  bool cuda = compileOptions.target == "cuda";
-  if (!cuda && compileOptions.target != "cpu") {
-    llvm::errs() << "error: target '" << compileOptions.target
-                 << "' is not available in this build (supported: cpu, cuda)\n";
-    return 1;
-  }
-  CompileOptions options = compileOptions;
-  // --devices with a CUDA device: CPU kernels lowered for the host, CUDA
-  // kernels by the CUDA pipeline in a module of their own, linked together.
+namespace dlc {
+/// The pipeline after the graph stages: fusion, plan, lowering, emission.
+static int compileGraphModule(MLIRContext &ctx, ModuleOp module, const CompileOptions &options,
+                       Stats &stats) {
+  std::string error;
+  auto fail = [&](const std::string &message) { return reportFailure(options, message); };
+  auto runStages = [&](Stage first, Stage last) {
+    return runStagesOn(ctx, module, options, first, last);
+  };
+  bool cuda = options.target == "cuda";
   bool mixed = llvm::any_of(options.devices,
                             [](const std::string &d) { return StringRef(d).starts_with("cuda"); });
-  if (cuda || mixed)
-    options.cudaFormat = options.emit == EmitKind::Ptx ? "isa"
-                         : options.cudaFormat.empty() ? defaultCudaFormat()
-                                                      : options.cudaFormat;
-  DialectRegistry registry;
-  registerCompilerDialects(registry);
-  if (cuda || mixed)
-    registerCudaTranslations(registry);
-  MLIRContext ctx(registry);
-  ctx.loadAllAvailableDialects();
-
-  ImportOptions importOptions;
-  importOptions.inputShapes = options.inputShapes;
-  OwningOpRef<ModuleOp> module =
-      importOnnxModel(ctx, options.inputPath, importOptions, llvm::errs());
-  if (!module)
-    return 1;
-
-  ModelDiagnostics diagnostics(ctx, options.inputPath);
-  std::string error;
-  auto fail = [&](const std::string &message) {
-    llvm::errs() << options.inputPath << ": error: " << message << "\n";
-    return 1;
-  };
-  auto runStagesOn = [&](ModuleOp on, const CompileOptions &with, Stage first, Stage last) {
-    PassManager pm(&ctx);
-    if (failed(buildPipeline(pm, with, first, last)))
-      return failure();
-    return pm.run(on);
-  };
-  auto runStages = [&](Stage first, Stage last) {
-    return runStagesOn(*module, options, first, last);
-  };
-
-  Stats stats;
-  func::FuncOp graph = findGraph(*module);
-  if (!graph)
-    return fail("the importer produced no graph function");
-  graph.walk([&](Operation *op) {
-    if (llvm::isa<dlc::DlcDialect>(op->getDialect()))
-      ++stats.onnxNodes;
-  });
-  if (auto count = (*module)->getAttrOfType<IntegerAttr>("dlc.onnx_nodes"))
-    stats.onnxNodes = count.getInt();
-
-  if (failed(runStages(Stage::Train, Stage::Place)))
-    return 1;
-  if (options.emit == EmitKind::Mlir)
-    return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
-  if (options.emit == EmitKind::Dot)
-    return writeFileAtomically(options.outputPath, graphToDot(findGraph(*module)), error)
-               ? 0
-               : fail(error);
 
   if (failed(runStages(Stage::Fuse, Stage::Outline)))
     return 1;
-  graph = findGraph(*module);
+  func::FuncOp graph = findGraph(module);
   // dlc-dispatch-dnnl declared library kernels: link libdlc_dnnl and oneDNN.
   // (Their kernels hold a call, not elementwise ops: never planned in place.)
   bool usesDnnl = llvm::any_of(
       llvm::ArrayRef<llvm::StringRef>{"dlc_dnnl_conv2d", "dlc_dnnl_matmul", "dlc_dnnl_softmax",
                                       "dlc_dnnl_layer_norm", "dlc_dnnl_max_pool"},
-      [&](llvm::StringRef name) { return module->lookupSymbol(name) != nullptr; });
+      [&](llvm::StringRef name) { return module.lookupSymbol(name) != nullptr; });
   FailureOr<GraphPlan> plan = extractPlan(graph, /*inPlace=*/options.optLevel > 0);
   if (failed(plan))
     return 1;
@@ -203,16 +168,16 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
   CompileOptions cudaOptions = options;
   cudaOptions.target = "cuda";
   if (mixed) {
-    cudaKernels = module->clone();
-    splitKernelsByDevice(*module, *cudaKernels);
+    cudaKernels = module.clone();
+    splitKernelsByDevice(module, *cudaKernels);
   }
   auto lowerStages = [&](Stage first, Stage last) {
     if (failed(runStages(first, last)))
       return failure();
-    return cudaKernels ? runStagesOn(*cudaKernels, cudaOptions, first, last) : success();
+    return cudaKernels ? runStagesOn(ctx, *cudaKernels, cudaOptions, first, last) : success();
   };
   auto printLowered = [&] {
-    return printOp(*module) + (cudaKernels ? "\n" + printOp(*cudaKernels) : "");
+    return printOp(module) + (cudaKernels ? "\n" + printOp(*cudaKernels) : "");
   };
 
   if (failed(lowerStages(Stage::LowerToLinalg, Stage::LowerToLinalg)))
@@ -223,7 +188,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     return 1;
   if (options.emit == EmitKind::Ptx)
     return writeFileAtomically(options.outputPath,
-                               collectPtx(cudaKernels ? *cudaKernels : *module), error)
+                               collectPtx(cudaKernels ? *cudaKernels : module), error)
                ? 0
                : fail(error);
 
@@ -241,7 +206,7 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
       return fail("cannot read the model again: " + file.getError().message());
     onnxBytes = (*file)->getBuffer().str();
   }
-  auto llvmModule = buildModelModule(*module, llvmContext, blob, plan->kernelSymbols, error,
+  auto llvmModule = buildModelModule(module, llvmContext, blob, plan->kernelSymbols, error,
                                      moreKernels, trainer ? &onnxBytes : nullptr);
   if (!llvmModule)
     return fail(error);
@@ -263,6 +228,8 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     }
     out << "), arena bytes: " << plan->arenaBytes << ", weight bytes: " << plan->weights.size()
         << ", in-place kernels: " << countInPlaceKernels(*plan);
+    if (!options.calibrationDir.empty())
+      out << ", int8 kernels: " << stats.int8Kernels;
     if (!options.devices.empty()) {
       // Plan device index 0 = cpu, 1 + N = cuda:N (compiler/targets/Devices.h).
       std::map<uint32_t, size_t> nodes, copies;
@@ -303,4 +270,75 @@ int dlc::compileModel(const CompileOptions &compileOptions) {
     llvm_unreachable("handled above");
   }
   return ok ? 0 : fail(error);
+}
+} // namespace dlc
+
+int dlc::compileModel(const CompileOptions &compileOptions) {
+  bool cuda = compileOptions.target == "cuda";
+  if (!cuda && compileOptions.target != "cpu") {
+    llvm::errs() << "error: target '" << compileOptions.target
+                 << "' is not available in this build (supported: cpu, cuda)\n";
+    return 1;
+  }
+  CompileOptions options = compileOptions;
+  // --devices with a CUDA device: CPU kernels lowered for the host, CUDA
+  // kernels by the CUDA pipeline in a module of their own, linked together.
+  bool mixed = llvm::any_of(options.devices,
+                            [](const std::string &d) { return StringRef(d).starts_with("cuda"); });
+  if (cuda || mixed)
+    options.cudaFormat = options.emit == EmitKind::Ptx ? "isa"
+                         : options.cudaFormat.empty() ? defaultCudaFormat()
+                                                      : options.cudaFormat;
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  if (cuda || mixed)
+    registerCudaTranslations(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  ImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  OwningOpRef<ModuleOp> module =
+      importOnnxModel(ctx, options.inputPath, importOptions, llvm::errs());
+  if (!module)
+    return 1;
+
+  ModelDiagnostics diagnostics(ctx, options.inputPath);
+  std::string error;
+  auto fail = [&](const std::string &message) { return reportFailure(options, message); };
+  auto runStages = [&](Stage first, Stage last) {
+    return runStagesOn(ctx, *module, options, first, last);
+  };
+
+  Stats stats;
+  func::FuncOp graph = findGraph(*module);
+  if (!graph)
+    return fail("the importer produced no graph function");
+  graph.walk([&](Operation *op) {
+    if (llvm::isa<dlc::DlcDialect>(op->getDialect()))
+      ++stats.onnxNodes;
+  });
+  if (auto count = (*module)->getAttrOfType<IntegerAttr>("dlc.onnx_nodes"))
+    stats.onnxNodes = count.getInt();
+
+  if (failed(runStages(Stage::Train, Stage::Simplify)))
+    return 1;
+  if (!options.calibrationDir.empty()) {
+    auto buildLibrary = [&](ModuleOp graphModule, const CompileOptions &libOptions) {
+      Stats unused;
+      return compileGraphModule(ctx, graphModule, libOptions, unused);
+    };
+    if (failed(calibrateAndQuantize(*module, options, buildLibrary, stats.int8Kernels)))
+      return 1;
+  }
+  if (failed(runStages(Stage::Place, Stage::Place)))
+    return 1;
+  if (options.emit == EmitKind::Mlir)
+    return writeFileAtomically(options.outputPath, printOp(*module), error) ? 0 : fail(error);
+  if (options.emit == EmitKind::Dot)
+    return writeFileAtomically(options.outputPath, graphToDot(findGraph(*module)), error)
+               ? 0
+               : fail(error);
+
+  return compileGraphModule(ctx, *module, options, stats);
 }

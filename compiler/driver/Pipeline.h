@@ -2,6 +2,7 @@
 #ifndef DLC_COMPILER_DRIVER_PIPELINE_H
 #define DLC_COMPILER_DRIVER_PIPELINE_H
 
+#include "compiler/driver/RangeObserver.h"
 #include "mlir/Pass/PassManager.h"
 
 #include <map>
@@ -47,6 +48,12 @@ struct CompileOptions {
   /// --precision: "f16" or "bf16" computes conv/matmul/gemm in that type with
   /// f32 accumulation (dlc-reduce-precision); empty = f32.
   std::string precision;
+  /// --calibrate=DIR (with --quantize=int8): calibrate on these input samples
+  /// and compile the conv/matmul/gemm sites as int8 kernels (Calibrate.h);
+  /// empty = no quantization.
+  std::string calibrationDir;
+  CalibrationMethod calibrationMethod = CalibrationMethod::MinMax;
+  double percentile = 99.99; // --calibrate-method=percentile
   /// Call oneDNN for conv/matmul/gemm kernels (CPU, -O1+, when dlc was built
   /// with oneDNN; `--no-dnnl` turns it off).
 #ifdef DLC_HAVE_DNNL

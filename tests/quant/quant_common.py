@@ -46,6 +46,14 @@ def run_exe(exe, inputs, directory, extra=()):
     return outputs
 
 
+def report(line, problems):
+    """Prints `ok   LINE` or `FAIL LINE` and the problems; True when none."""
+    print("%s %s" % ("FAIL" if problems else "ok  ", line))
+    for p in problems:
+        print("     " + p)
+    return not problems
+
+
 def run_all(checks):
     """Runs (name, check) pairs; a check returns True when it passed and
     prints its own lines; an exception is a failure named after the check.

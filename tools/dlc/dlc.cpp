@@ -5,6 +5,8 @@
 //       [--shape NAME=d0,d1,..]... [-O0..3] [--stats] MODEL.onnx -o OUT
 //   dlc --train [--loss=L] [--optimizer=O] [--lr=R] [--momentum=M] [--beta1=B]
 //       [--beta2=B] [--weight-decay=W] [--emit-gradients] MODEL.onnx -o TRAINER
+//   dlc --quantize=int8 --calibrate=DIR [--calibrate-method=minmax|percentile]
+//       [--percentile=P] MODEL.onnx -o OUT
 //
 // Exit codes: 0 success, 1 compile error (nothing written), 2 usage error.
 //===----------------------------------------------------------------------===//
@@ -79,6 +81,22 @@ static cl::opt<std::string> precision(
     cl::desc("fp32 | fp16 | bf16: compute conv/matmul/gemm in this type (f32 accumulation)"),
     cl::init("fp32"), cl::cat(dlcCategory));
 
+static cl::OptionCategory quantCategory("int8 quantization (docs/quantization.md)");
+static cl::opt<std::string> quantize("quantize",
+                                     cl::desc("int8: compile conv/matmul/gemm as int8 kernels, "
+                                              "calibrated on --calibrate samples"),
+                                     cl::cat(quantCategory));
+static cl::opt<std::string> calibrate(
+    "calibrate", cl::desc("folder of input samples (.npy/.pb; a folder per sample or stacks)"),
+    cl::value_desc("DIR"), cl::cat(quantCategory));
+static cl::opt<std::string> calibrateMethod("calibrate-method",
+                                            cl::desc("minmax (default) | percentile"),
+                                            cl::init("minmax"), cl::cat(quantCategory));
+static cl::opt<double> percentile("percentile",
+                                  cl::desc("with --calibrate-method=percentile: the percentile "
+                                           "kept on each side (default 99.99)"),
+                                  cl::init(99.99), cl::cat(quantCategory));
+
 static cl::OptionCategory trainCategory("training (dlc --train, docs/training.md)");
 static cl::opt<bool> train("train", cl::desc("compile a training program (a trainer executable)"),
                            cl::cat(trainCategory));
@@ -125,7 +143,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   dlc::registerDlcPasses();
   dlc::registerPipelines();
-  cl::HideUnrelatedOptions({&dlcCategory, &trainCategory});
+  cl::HideUnrelatedOptions({&dlcCategory, &quantCategory, &trainCategory});
   std::vector<const char *> args(argv, argv + argc);
   for (const char *&arg : args)
     if (StringRef(arg) == "--stats" || StringRef(arg) == "-stats")
@@ -252,6 +270,35 @@ int main(int argc, char **argv) {
   if (options.emit == dlc::EmitKind::Ptx && options.target != "cuda" && !placesOnCuda) {
     llvm::errs() << "error: --emit=ptx needs --target=cuda or a CUDA device in --devices\n";
     return 2;
+  }
+  if (!quantize.empty() || !calibrate.empty()) {
+    std::string problem;
+    if (quantize != "int8")
+      problem = quantize.empty() ? "--calibrate needs --quantize=int8"
+                                 : "--quantize expects int8, got '" + quantize + "'";
+    else if (calibrate.empty())
+      problem = "--quantize=int8 needs --calibrate=DIR (a folder of input samples)";
+    else if (calibrateMethod != "minmax" && calibrateMethod != "percentile")
+      problem = "--calibrate-method expects minmax or percentile, got '" + calibrateMethod + "'";
+    else if (!(percentile > 50.0 && percentile <= 100.0))
+      problem = "--percentile must lie in (50, 100]";
+    else if (train)
+      problem = "--quantize is for inference (not with --train)";
+    else if (precision != "fp32")
+      problem = "--quantize=int8 and --precision=" + precision + " exclude each other";
+    else if (options.target != "cpu" || !options.devices.empty())
+      problem = "--quantize=int8 is implemented for --target=cpu only";
+    else if (options.optLevel == 0)
+      problem = "--quantize=int8 needs -O1 or higher (dlc-fold-qdq makes the int8 kernels)";
+    if (!problem.empty()) {
+      llvm::errs() << "error: " << problem << "\n";
+      return 2;
+    }
+    options.calibrationDir = calibrate;
+    options.calibrationMethod = calibrateMethod == "percentile"
+                                    ? dlc::CalibrationMethod::Percentile
+                                    : dlc::CalibrationMethod::MinMax;
+    options.percentile = percentile;
   }
   if (!StringRef(options.cudaArch).starts_with("sm_")) {
     llvm::errs() << "error: --cuda-arch expects sm_NN, got '" << options.cudaArch << "'\n";

@@ -1,0 +1,124 @@
+//===- CalibrationRunner.cpp - run a model library on samples, observe ranges ===//
+#include "compiler/driver/CalibrationRunner.h"
+#include "compiler/driver/CalibrationSamples.h"
+#include "dlc/runtime.h"
+
+#include <dlfcn.h>
+
+#include <cstdio>
+
+namespace {
+
+/// dlopen/dlc_model_create, released in reverse order.
+struct LoadedModel {
+  void *handle = nullptr;
+  dlc_model *model = nullptr;
+  ~LoadedModel() {
+    dlc_model_free(model);
+    if (handle)
+      dlclose(handle);
+  }
+};
+
+bool check(dlc_status status, dlc_error *err, std::string &error) {
+  if (status == DLC_OK)
+    return true;
+  error = std::string("calibration run: ") + dlc_error_message(err);
+  dlc_error_free(err);
+  return false;
+}
+
+void drawProgress(size_t done, size_t total) {
+  const int width = 30;
+  int filled = int(width * done / (total ? total : 1));
+  std::fprintf(stderr, "\rcalibrating [%.*s%*s] %zu/%zu", filled,
+               "==============================", width - filled, "", done, total);
+  if (done == total)
+    std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+} // namespace
+
+bool dlc::runCalibration(const CalibrationRun &run, std::vector<std::pair<float, float>> &ranges,
+                         size_t &sampleCount, std::string &error) {
+  LoadedModel loaded;
+  loaded.handle = dlopen(run.library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!loaded.handle) {
+    error = "cannot load the calibration model: " + std::string(dlerror());
+    return false;
+  }
+  auto *image = static_cast<const dlc_model_image *>(dlsym(loaded.handle, DLC_MODEL_IMAGE_SYMBOL));
+  if (!image) {
+    error = "the calibration model has no " + std::string(DLC_MODEL_IMAGE_SYMBOL);
+    return false;
+  }
+  dlc_model_options options;
+  dlc_model_options_init(&options);
+  dlc_error *err = nullptr;
+  if (!check(dlc_model_create(image, &options, &loaded.model, &err), err, error))
+    return false;
+  dlc_model *model = loaded.model;
+
+  std::vector<InputSpec> inputs;
+  for (uint32_t i = 0; i < dlc_model_num_inputs(model); ++i) {
+    dlc_tensor_info info;
+    if (!check(dlc_model_input_info(model, i, &info, &err), err, error))
+      return false;
+    inputs.push_back({info.name, info.dtype, {info.shape, info.shape + info.rank}});
+  }
+  CalibrationSamples samples;
+  if (!loadCalibrationSamples(run.samplesDir, inputs, samples, error))
+    return false;
+
+  std::vector<rt::HostTensor> outputs;
+  for (uint32_t i = 0; i < dlc_model_num_outputs(model); ++i) {
+    dlc_tensor_info info;
+    if (!check(dlc_model_output_info(model, i, &info, &err), err, error))
+      return false;
+    outputs.push_back({info.name, info.dtype, {info.shape, info.shape + info.rank}, {}});
+    outputs.back().data.resize(info.bytes);
+  }
+  // Where each observed tensor is: (is an input, index).
+  std::vector<std::pair<bool, size_t>> where;
+  std::vector<RangeObserver> observers;
+  for (const std::string &name : run.observe) {
+    int32_t in = dlc_model_find_input(model, name.c_str());
+    int32_t out = dlc_model_find_output(model, name.c_str());
+    int32_t dtype = in >= 0 ? inputs[in].dtype : out >= 0 ? outputs[out].dtype : -1;
+    if (dtype != DLC_DTYPE_FLOAT32) {
+      error = "calibration: no float32 tensor '" + name + "' in the calibration model";
+      return false;
+    }
+    where.push_back({in >= 0, size_t(in >= 0 ? in : out)});
+    observers.emplace_back(run.method, run.percentile);
+  }
+
+  auto viewOf = [](rt::HostTensor &t) {
+    return dlc_tensor_view{t.data.data(), t.dtype, uint32_t(t.shape.size()), t.shape.data()};
+  };
+  std::vector<dlc_tensor_view> outViews;
+  for (rt::HostTensor &t : outputs)
+    outViews.push_back(viewOf(t));
+  for (size_t s = 0; s < samples.size(); ++s) {
+    std::vector<dlc_tensor_view> inViews;
+    for (rt::HostTensor &t : samples[s])
+      inViews.push_back(viewOf(t));
+    if (!check(dlc_model_run(model, inViews.data(), inViews.size(), outViews.data(),
+                             outViews.size(), &err),
+               err, error))
+      return false;
+    for (size_t k = 0; k < observers.size(); ++k) {
+      const rt::HostTensor &t = where[k].first ? samples[s][where[k].second]
+                                               : outputs[where[k].second];
+      observers[k].observe(reinterpret_cast<const float *>(t.data.data()), t.data.size() / 4);
+    }
+    if (run.progress)
+      drawProgress(s + 1, samples.size());
+  }
+  ranges.clear();
+  for (const RangeObserver &o : observers)
+    ranges.push_back(o.range());
+  sampleCount = samples.size();
+  return true;
+}

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""`dlc --quantize=int8 --calibrate=DIR` on trained digits models.
+
+scikit-learn's digits (8x8 images, 10 classes) split as in
+tests/training/train_digits.py (1347 train / 450 test, stratified, seed 0).
+Three models are trained with `dlc --train` (Adam, batch 32): the MLP and
+the CNN of tests/training/models.py and a small ResNet (3x3 stem, an
+identity basic block, a strided block with a 1x1 projection, global average
+pool, Gemm). Each is compiled twice, f32 and int8 (calibrated on 256 train
+images), and both run on the 450 test images. Required:
+
+- int8 test accuracy >= f32 test accuracy - 0.5 points (issue 6);
+- every conv/matmul/gemm became an int8 kernel (`--stats`: int8 kernels);
+- the three sample layouts (a stacked x.npy, one folder per sample with
+  input_0.pb, percentile calibration) all work.
+
+Also the usage errors of the flags: exit 2 (usage) or 1 (bad samples), a
+message naming the problem, and no output file.
+
+usage: check_calibrated.py --dlc build/bin/dlc [--models mlp,cnn,resnet] [--keep DIR]
+Last line: `N passed, N failed`.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "training"))
+from models import init_weights, onnx_model  # noqa: E402
+from quant_common import report, run_all, run_checked, run_exe  # noqa: E402
+
+BATCH = 32
+CALIBRATION_IMAGES = 256
+# kind -> (epochs, learning rate, int8 kernels expected, calibration layout/method)
+SETTINGS = {
+    "mlp": (24, "5e-3", 2, "stacked"),
+    "cnn": (30, "5e-3", 3, "folders"),
+    "resnet": (20, "3e-3", 7, "percentile"),
+}
+
+
+def digits():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    d = load_digits()
+    x = (d.data / 16.0).astype(np.float32)
+    return train_test_split(x, d.target.astype(np.int64), test_size=450, stratify=d.target,
+                            random_state=0)
+
+
+def resnet_model(batch, seed=0):
+    """x[B,1,8,8] -> Conv3x3(16)+Relu -> [Conv3x3+Relu, Conv3x3] + id -> Relu
+    -> [Conv3x3 s2 + Relu, Conv3x3] + Conv1x1 s2 -> Relu -> GAP -> Gemm."""
+    rng = np.random.default_rng(seed)
+    inits, nodes = [], []
+
+    def conv(x, cin, cout, name, k=3, stride=1, relu=True):
+        w = (rng.standard_normal((cout, cin, k, k)) * np.sqrt(2.0 / (cin * k * k))).astype(np.float32)
+        inits.extend([numpy_helper.from_array(w, name + "_w"),
+                      numpy_helper.from_array(np.full(cout, 0.01, np.float32), name + "_b")])
+        pad = k // 2
+        nodes.append(helper.make_node("Conv", [x, name + "_w", name + "_b"], [name], name=name,
+                                      pads=[pad] * 4, strides=[stride] * 2))
+        if not relu:
+            return name
+        nodes.append(helper.make_node("Relu", [name], [name + "_relu"], name=name + "_relu"))
+        return name + "_relu"
+
+    def add_relu(a, b, name):
+        nodes.append(helper.make_node("Add", [a, b], [name], name=name))
+        nodes.append(helper.make_node("Relu", [name], [name + "_relu"], name=name + "_relu"))
+        return name + "_relu"
+
+    h = conv("x", 1, 16, "stem")
+    h = add_relu(conv(conv(h, 16, 16, "b1c1"), 16, 16, "b1c2", relu=False), h, "b1")
+    main = conv(conv(h, 16, 32, "b2c1", stride=2), 32, 32, "b2c2", relu=False)
+    h = add_relu(main, conv(h, 16, 32, "b2proj", k=1, stride=2, relu=False), "b2")
+    nodes.append(helper.make_node("GlobalAveragePool", [h], ["gap"], name="gap"))
+    nodes.append(helper.make_node("Flatten", ["gap"], ["flat"], name="flatten", axis=1))
+    fc = (rng.standard_normal((10, 32)) * np.sqrt(2.0 / 32)).astype(np.float32)
+    inits.extend([numpy_helper.from_array(fc, "fc_w"),
+                  numpy_helper.from_array(np.zeros(10, np.float32), "fc_b")])
+    nodes.append(helper.make_node("Gemm", ["flat", "fc_w", "fc_b"], ["logits"], name="fc",
+                                  transB=1))
+    graph = helper.make_graph(
+        nodes, "digits_resnet",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 1, 8, 8])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [batch, 10])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def float_model(kind):
+    if kind == "resnet":
+        return resnet_model(BATCH)
+    return onnx_model(kind, init_weights(kind, seed=0), BATCH)
+
+
+def train(kind, dlc, tmp, x_train, y_train, x_test, y_test):
+    """Trains with dlc --train; returns the saved model's path."""
+    epochs, lr, _, _ = SETTINGS[kind]
+    path = os.path.join(tmp, kind + ".onnx")
+    onnx.save(float_model(kind), path)
+    np.savez(os.path.join(tmp, "train.npz"), x=x_train, y=y_train)
+    np.savez(os.path.join(tmp, "test.npz"), x=x_test, y=y_test)
+    trainer = os.path.join(tmp, kind + "-trainer")
+    run_checked([dlc, "--train", "--loss=softmax_cross_entropy", "--optimizer=adam", "--lr=" + lr,
+                 path, "-o", trainer])
+    saved = os.path.join(tmp, kind + "-trained.onnx")
+    run_checked([trainer, "--data", os.path.join(tmp, "train.npz"), "--epochs", str(epochs),
+                 "--batch", str(BATCH), "--save", saved, "--seed", "1"])
+    return saved
+
+
+def write_calibration(layout, images, folder):
+    """The calibration images in one of the layouts of --calibrate=DIR;
+    returns the extra dlc flags."""
+    os.makedirs(folder, exist_ok=True)
+    if layout == "folders":
+        for k in range(0, len(images), BATCH):
+            sample = os.path.join(folder, "sample_%03d" % (k // BATCH))
+            os.makedirs(sample)
+            tensor = numpy_helper.from_array(images[k:k + BATCH], "x")
+            with open(os.path.join(sample, "input_0.pb"), "wb") as f:
+                f.write(tensor.SerializeToString())
+        return []
+    np.save(os.path.join(folder, "x.npy"), images)
+    return ["--calibrate-method=percentile", "--percentile=99.99"] if layout == "percentile" else []
+
+
+def predict(exe, x, tmp):
+    """Logits of the test images, run in batches (the last one padded)."""
+    pad = (-len(x)) % BATCH
+    padded = np.concatenate([x, x[:pad]])
+    logits = [run_exe(exe, {"x": padded[i:i + BATCH]}, tmp)[0] for i in range(0, len(padded), BATCH)]
+    return np.concatenate(logits)[:len(x)]
+
+
+def check_model(kind, dlc, tmp):
+    x_train, x_test, y_train, y_test = digits()
+    if kind != "mlp":
+        x_train, x_test = x_train.reshape(-1, 1, 8, 8), x_test.reshape(-1, 1, 8, 8)
+    trained = train(kind, dlc, tmp, x_train, y_train, x_test, y_test)
+    _, _, expected_kernels, layout = SETTINGS[kind]
+    calib = os.path.join(tmp, kind + "-calibration")
+    flags = write_calibration(layout, x_train[:CALIBRATION_IMAGES], calib)
+    f32, int8 = os.path.join(tmp, kind + "-f32"), os.path.join(tmp, kind + "-int8")
+    run_checked([dlc, trained, "-o", f32])
+    stats = run_checked([dlc, "--quantize=int8", "--calibrate=" + calib, *flags, "--stats",
+                         trained, "-o", int8]).stdout
+    kernels = int(re.search(r"int8 kernels: (\d+)", stats).group(1))
+    f32_logits, int8_logits = predict(f32, x_test, tmp), predict(int8, x_test, tmp)
+    f32_acc = float(np.mean(f32_logits.argmax(1) == y_test))
+    int8_acc = float(np.mean(int8_logits.argmax(1) == y_test))
+    agree = float(np.mean(f32_logits.argmax(1) == int8_logits.argmax(1)))
+    spread = float(np.max(np.abs(f32_logits)))
+    diff = float(np.max(np.abs(f32_logits - int8_logits)))
+    problems = []
+    if int8_acc < f32_acc - 0.005:
+        problems.append("int8 accuracy %.4f is more than 0.5 points below f32 %.4f" % (int8_acc, f32_acc))
+    if kernels != expected_kernels:
+        problems.append("%d int8 kernels, expected %d (every conv/matmul/gemm)" % (kernels, expected_kernels))
+    if f32_acc < 0.9:
+        problems.append("f32 accuracy %.4f: the model did not train" % f32_acc)
+    return report("%s (%s): f32 accuracy %.4f, int8 %.4f, top-1 agreement %.4f, %d int8 kernels, "
+                  "max |logit diff| %.3g (max |logit| %.3g)" % (kind, layout, f32_acc, int8_acc, agree,
+                                                                kernels, diff, spread), problems)
+
+
+def check_errors(dlc, tmp):
+    """Bad flags and bad samples: a clear message, the exit code, no output."""
+    model = os.path.join(tmp, "errors.onnx")
+    onnx.save(float_model("mlp"), model)
+    good = os.path.join(tmp, "errors-good")
+    os.makedirs(good, exist_ok=True)
+    np.save(os.path.join(good, "x.npy"), np.random.default_rng(0).uniform(0, 1, (64, 64)).astype(np.float32))
+    wrong_shape = os.path.join(tmp, "errors-shape")
+    os.makedirs(wrong_shape, exist_ok=True)
+    np.save(os.path.join(wrong_shape, "x.npy"), np.zeros((32, 63), np.float32))
+    wrong_dtype = os.path.join(tmp, "errors-dtype")
+    os.makedirs(wrong_dtype, exist_ok=True)
+    np.save(os.path.join(wrong_dtype, "x.npy"), np.zeros((32, 64), np.float64))
+    empty = os.path.join(tmp, "errors-empty")
+    os.makedirs(empty, exist_ok=True)
+    cases = [
+        (["--quantize=int8"], 2, "needs --calibrate=DIR"),
+        (["--calibrate=" + good], 2, "--calibrate needs --quantize=int8"),
+        (["--quantize=int4", "--calibrate=" + good], 2, "--quantize expects int8"),
+        (["--quantize=int8", "--calibrate=" + good, "--calibrate-method=kl"], 2,
+         "--calibrate-method expects minmax or percentile"),
+        (["--quantize=int8", "--calibrate=" + good, "--precision=fp16"], 2, "exclude each other"),
+        (["--quantize=int8", "--calibrate=" + good, "--target=cuda"], 2, "--target=cpu only"),
+        (["--quantize=int8", "--calibrate=" + os.path.join(tmp, "missing")], 1, "is not a folder"),
+        (["--quantize=int8", "--calibrate=" + empty], 1, "holds no samples"),
+        (["--quantize=int8", "--calibrate=" + wrong_shape], 1, "float32[32,64]"),
+        (["--quantize=int8", "--calibrate=" + wrong_dtype], 1, "float64[32,64]"),
+    ]
+    problems = []
+    for flags, code, message in cases:
+        out = os.path.join(tmp, "errors-out")
+        p = subprocess.run([dlc, *flags, model, "-o", out], capture_output=True, text=True)
+        if p.returncode != code or message not in p.stderr or os.path.exists(out):
+            problems.append("%s: exit %d (want %d), output %s, stderr: %s" % (
+                " ".join(flags), p.returncode, code, "written" if os.path.exists(out) else "absent",
+                p.stderr.strip()[-300:]))
+    return report("errors: %d cases" % len(cases), problems)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dlc", required=True)
+    ap.add_argument("--models", default=",".join(SETTINGS))
+    ap.add_argument("--keep", help="keep models, data and executables in this folder")
+    args = ap.parse_args()
+
+    def in_folder(check):
+        with tempfile.TemporaryDirectory() as scratch:
+            tmp = args.keep or scratch
+            os.makedirs(tmp, exist_ok=True)
+            return check(tmp)
+
+    checks = [(kind, lambda kind=kind: in_folder(lambda tmp: check_model(kind, args.dlc, tmp)))
+              for kind in args.models.split(",")]
+    checks.append(("errors", lambda: in_folder(lambda tmp: check_errors(args.dlc, tmp))))
+    return run_all(checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
