@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace dlc {
@@ -24,6 +25,30 @@ namespace dlc {
 using namespace mlir;
 
 namespace {
+/// Library calls (dlc-dispatch-dnnl) reach 8-bit tensors through
+/// to_buffer / reinterpret_cast / alloc / to_tensor, whose meaning does not
+/// depend on signedness: they get the signless types like everything else.
+bool isRetypedOp(Operation *op) {
+  return llvm::isa<bufferization::ToBufferOp, bufferization::ToTensorOp, memref::AllocOp,
+                   memref::ReinterpretCastOp>(op);
+}
+
+struct RetypeOp : ConversionPattern {
+  RetypeOp(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                                ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> types;
+    if (!isRetypedOp(op) || failed(getTypeConverter()->convertTypes(op->getResultTypes(), types)))
+      return failure();
+    OperationState state(op->getLoc(), op->getName().getStringRef(), operands, types,
+                         op->getAttrs(), op->getSuccessors());
+    rewriter.replaceOp(op, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
 struct ConvertDlcToLinalgPass
     : dlc::impl::ConvertDlcToLinalgBase<ConvertDlcToLinalgPass> {
   void runOnOperation() override {
@@ -41,13 +66,16 @@ struct ConvertDlcToLinalgPass
       return converter.isSignatureLegal(f.getFunctionType()) &&
              converter.isLegal(&f.getBody());
     });
-    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp, bufferization::ToBufferOp,
+                                 bufferization::ToTensorOp, memref::AllocOp,
+                                 memref::ReinterpretCastOp>(
         [&](Operation *op) { return converter.isLegal(op); });
 
     RewritePatternSet patterns(ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, converter);
     populateCallOpTypeConversionPattern(patterns, converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
+    patterns.add<RetypeOp>(converter, ctx);
     dlc::populateElementwiseToLinalgPatterns(converter, patterns);
     dlc::populateReductionToLinalgPatterns(converter, patterns);
     dlc::populateContractionToLinalgPatterns(converter, patterns);

@@ -145,10 +145,9 @@ static int compileGraphModule(MLIRContext &ctx, ModuleOp module, const CompileOp
   func::FuncOp graph = findGraph(module);
   // dlc-dispatch-dnnl declared library kernels: link libdlc_dnnl and oneDNN.
   // (Their kernels hold a call, not elementwise ops: never planned in place.)
-  bool usesDnnl = llvm::any_of(
-      llvm::ArrayRef<llvm::StringRef>{"dlc_dnnl_conv2d", "dlc_dnnl_matmul", "dlc_dnnl_softmax",
-                                      "dlc_dnnl_layer_norm", "dlc_dnnl_max_pool"},
-      [&](llvm::StringRef name) { return module.lookupSymbol(name) != nullptr; });
+  bool usesDnnl = llvm::any_of(module.getOps<func::FuncOp>(), [](func::FuncOp f) {
+    return f.isExternal() && f.getSymName().starts_with("dlc_dnnl_");
+  });
   FailureOr<GraphPlan> plan = extractPlan(graph, /*inPlace=*/options.optLevel > 0);
   if (failed(plan))
     return 1;

@@ -501,11 +501,247 @@ void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites
   }
 }
 
+//===----------------------------------------------------------------------===//
+// int8: the folded QDQ form (dlc-fold-qdq) led by its activation prologue
+// (dlc-fuse-kernels keeps the 8-bit -> i32 cast in the consumer's kernel):
+//
+//   cast(x8) [- zp] -> conv|matmul(., w_i32) [+ b_i32] -> cast f64 -> mul m
+//     [-> relu] -> quantize_linear(., qscale, zy)
+//
+// becomes one dlc_dnnl_q{conv2d,matmul}_<src>_<dst> call when the weights
+// are constants whose values fit int8 at every call site.
+//===----------------------------------------------------------------------===//
+
+/// The call being built for an int8 kernel.
+struct QuantDispatch {
+  std::string callee;
+  Value src, weights, bias, multiplier, qscale, srcZp, dstZp;
+  SmallVector<int64_t> desc = SmallVector<int64_t>(DLC_DNNL_DESC_SIZE, 0);
+  SmallVector<Operation *> ops; // in order; the last is the quantize
+};
+
+Type elementOf(Value v) { return llvm::cast<ShapedType>(v.getType()).getElementType(); }
+bool isStatic(Value v) { return llvm::cast<ShapedType>(v.getType()).hasStaticShape(); }
+int64_t countOf(Value v) { return llvm::cast<ShapedType>(v.getType()).getNumElements(); }
+
+/// The constants a kernel argument receives at every call site (empty if
+/// one site passes something else).
+using ArgConstants = llvm::DenseMap<Operation *, SmallVector<SmallVector<DenseElementsAttr>>>;
+
+bool fitsInt8AtEveryCall(Value arg, const ArgConstants &constants) {
+  auto blockArg = llvm::dyn_cast<BlockArgument>(arg);
+  if (!blockArg)
+    return false;
+  auto it = constants.find(blockArg.getOwner()->getParentOp());
+  if (it == constants.end())
+    return false;
+  for (const SmallVector<DenseElementsAttr> &call : it->second) {
+    DenseElementsAttr value = call[blockArg.getArgNumber()];
+    if (!value || !value.getElementType().isSignlessInteger(32) ||
+        llvm::any_of(value.getValues<APInt>(), [](const APInt &v) {
+          return v.getSExtValue() < -128 || v.getSExtValue() > 127;
+        }))
+      return false;
+  }
+  return true;
+}
+
+/// The same constant at every call site (the library reads it once).
+bool sameConstantAtEveryCall(Value arg, const ArgConstants &constants) {
+  auto blockArg = llvm::dyn_cast<BlockArgument>(arg);
+  auto it = blockArg ? constants.find(blockArg.getOwner()->getParentOp()) : constants.end();
+  if (it == constants.end() || it->second.empty())
+    return false;
+  DenseElementsAttr first = it->second.front()[blockArg.getArgNumber()];
+  return first && llvm::all_of(it->second, [&](const SmallVector<DenseElementsAttr> &call) {
+           return call[blockArg.getArgNumber()] == first;
+         });
+}
+
+std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConstants &constants) {
+  Block &body = kernel.getBody().front();
+  QuantDispatch q;
+  auto castIn = llvm::dyn_cast<dlc::CastOp>(&body.front());
+  if (!castIn || !llvm::isa<BlockArgument>(castIn.getInput()) ||
+      !elementOf(castIn.getInput()).isInteger(8) || !castIn->hasOneUse())
+    return std::nullopt;
+  bool srcSigned = !elementOf(castIn.getInput()).isUnsignedInteger();
+  q.src = castIn.getInput();
+  q.ops.push_back(castIn);
+  Operation *next = *castIn->getUsers().begin();
+  if (auto sub = llvm::dyn_cast<dlc::SubOp>(next)) {
+    if (sub.getLhs() != castIn.getResult() || !llvm::isa<BlockArgument>(sub.getRhs()) ||
+        countOf(sub.getRhs()) != 1 || !sub->hasOneUse())
+      return std::nullopt;
+    q.srcZp = sub.getRhs();
+    q.ops.push_back(sub);
+    next = *sub->getUsers().begin();
+  }
+  Value acc;
+  bool conv = false;
+  if (auto c = llvm::dyn_cast<dlc::ConvOp>(next)) {
+    ArrayRef<int64_t> x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()),
+                      y = shapeOf(c.getOutput());
+    ArrayRef<int64_t> st = c.getStrides(), p = c.getPads(), dil = c.getDilations();
+    if (x.size() != 4 || st.size() != 2 || p.size() != 4 || !isStatic(c.getOutput()) ||
+        !isStatic(c.getInput()))
+      return std::nullopt;
+    q.weights = c.getWeight();
+    q.bias = c.getBias();
+    int64_t values[] = {DLC_DNNL_QCONV2D, x[0], x[1], x[2], x[3], w[0], w[2], w[3], y[2], y[3],
+                        st[0], st[1], p[0], p[1], p[2], p[3], dil[0], dil[1], c.getGroup()};
+    llvm::copy(values, q.desc.begin());
+    acc = c.getOutput();
+    conv = true;
+  } else if (auto m = llvm::dyn_cast<dlc::MatMulOp>(next)) {
+    ArrayRef<int64_t> a = shapeOf(m.getLhs()), b = shapeOf(m.getRhs());
+    if (a.size() < 2 || b.size() != 2 || !isStatic(m.getLhs()) || !isStatic(m.getOutput()))
+      return std::nullopt;
+    int64_t rows = 1;
+    for (int64_t dim : a.drop_back())
+      rows *= dim;
+    q.weights = m.getRhs();
+    int64_t values[] = {DLC_DNNL_QMATMUL, 1, rows, b[1], b[0], 0, 0, 0, 0, floatBits(1.f)};
+    llvm::copy(values, q.desc.begin());
+    acc = m.getOutput();
+  } else {
+    return std::nullopt;
+  }
+  if (!elementOf(acc).isSignlessInteger(32) || !acc.hasOneUse() ||
+      !fitsInt8AtEveryCall(q.weights, constants))
+    return std::nullopt;
+  q.ops.push_back(next);
+  next = *acc.getUsers().begin();
+  int64_t channels = conv ? shapeOf(acc)[1] : shapeOf(acc).back();
+  if (auto add = llvm::dyn_cast<dlc::AddOp>(next); add && !conv) {
+    if (add.getLhs() != acc || !llvm::isa<BlockArgument>(add.getRhs()) ||
+        shapeOf(add.getRhs()) != ArrayRef<int64_t>{channels} || !add->hasOneUse() ||
+        add.getType() != acc.getType())
+      return std::nullopt;
+    q.bias = add.getRhs();
+    q.ops.push_back(add);
+    acc = add.getResult();
+    next = *acc.getUsers().begin();
+  }
+  if (q.bias && !llvm::isa<BlockArgument>(q.bias))
+    return std::nullopt;
+  auto toF64 = llvm::dyn_cast<dlc::CastOp>(next);
+  if (!toF64 || !elementOf(toF64.getOutput()).isF64() || !toF64->hasOneUse())
+    return std::nullopt;
+  auto mul = llvm::dyn_cast<dlc::MulOp>(*toF64->getUsers().begin());
+  if (!mul || mul.getLhs() != toF64.getOutput() || !llvm::isa<BlockArgument>(mul.getRhs()) ||
+      !elementOf(mul.getRhs()).isF64() || !mul->hasOneUse() ||
+      mul.getType() != toF64.getOutput().getType())
+    return std::nullopt;
+  int64_t scales = countOf(mul.getRhs());
+  if (scales != 1 && scales != channels)
+    return std::nullopt;
+  q.multiplier = mul.getRhs();
+  q.ops.append({toF64, mul});
+  next = *mul->getUsers().begin();
+  bool relu = false;
+  if (auto r = llvm::dyn_cast<dlc::ReluOp>(next)) {
+    if (!r->hasOneUse())
+      return std::nullopt;
+    relu = true;
+    q.ops.push_back(r);
+    next = *r->getUsers().begin();
+  }
+  auto quant = llvm::dyn_cast<dlc::QuantizeLinearOp>(next);
+  if (!quant || quant.getInput() != q.ops.back()->getResult(0) ||
+      !llvm::isa<BlockArgument>(quant.getScale()) || countOf(quant.getScale()) != 1 ||
+      !llvm::isa<BlockArgument>(quant.getZeroPoint()) || countOf(quant.getZeroPoint()) != 1 ||
+      !elementOf(quant.getOutput()).isInteger(8))
+    return std::nullopt;
+  q.qscale = quant.getScale();
+  q.dstZp = quant.getZeroPoint();
+  if (conv && (!sameConstantAtEveryCall(q.multiplier, constants) ||
+               !sameConstantAtEveryCall(q.qscale, constants)))
+    return std::nullopt; // the library fixes a conv's scales at its first call
+  q.ops.push_back(quant);
+  bool dstSigned = !elementOf(quant.getOutput()).isUnsignedInteger();
+  q.desc[DLC_DNNL_HAS_BIAS] = q.bias != nullptr;
+  q.desc[DLC_DNNL_CONST_WEIGHTS] = 1;
+  q.desc[DLC_DNNL_QUANT_SRC_SIGNED] = srcSigned;
+  q.desc[DLC_DNNL_QUANT_DST_SIGNED] = dstSigned;
+  q.desc[DLC_DNNL_QUANT_SRC_ZP] = q.srcZp != nullptr;
+  q.desc[DLC_DNNL_QUANT_PER_CHANNEL] = scales != 1;
+  q.desc[DLC_DNNL_QUANT_RELU] = relu;
+  q.callee = std::string(conv ? "dlc_dnnl_qconv2d_" : "dlc_dnnl_qmatmul_") +
+             (srcSigned ? "s8_" : "u8_") + (dstSigned ? "s8" : "u8");
+  return q;
+}
+
+void rewriteQuantized(ModuleOp module, func::FuncOp kernel, QuantDispatch &q) {
+  MLIRContext *ctx = module.getContext();
+  Operation *tail = q.ops.back();
+  Location loc = tail->getLoc();
+  auto i64 = IntegerType::get(ctx, 64);
+  OpBuilder globals = OpBuilder::atBlockBegin(module.getBody());
+  std::string stem = kernel.getSymName().str();
+  auto descType = MemRefType::get({int64_t(q.desc.size())}, i64);
+  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
+                           globals.getStringAttr("private"), TypeAttr::get(descType),
+                           DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
+                                                  ArrayRef<int64_t>(q.desc)),
+                           globals.getUnitAttr(), IntegerAttr());
+  auto cacheType = MemRefType::get({2}, i64);
+  memref::GlobalOp::create(
+      globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
+      globals.getStringAttr("private"), TypeAttr::get(cacheType),
+      DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0}),
+      UnitAttr(), globals.getI64IntegerAttr(8));
+
+  OpBuilder b(tail);
+  auto buffer = [&](Value tensor) -> Value {
+    auto type = llvm::cast<RankedTensorType>(tensor.getType());
+    Value m = bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor, true);
+    return asPointer(b, loc, m);
+  };
+  auto resultType = llvm::cast<RankedTensorType>(tail->getResult(0).getType());
+  Value out = memref::AllocOp::create(
+      b, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+      b.getI64IntegerAttr(64));
+  Value weights = buffer(q.weights);
+  SmallVector<Value> args{
+      memref::GetGlobalOp::create(b, loc, cacheType,
+                                  FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem)),
+      asPointer(b, loc,
+                memref::GetGlobalOp::create(b, loc, descType,
+                                            FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem))),
+      buffer(q.src),
+      weights,
+      q.bias ? buffer(q.bias) : weights, // unused operands: never read
+      buffer(q.multiplier),
+      buffer(q.qscale),
+      q.srcZp ? buffer(q.srcZp) : weights,
+      buffer(q.dstZp),
+      asPointer(b, loc, out)};
+  func::FuncOp callee = module.lookupSymbol<func::FuncOp>(q.callee);
+  if (!callee) {
+    SmallVector<Type> types;
+    for (Value arg : args)
+      types.push_back(arg.getType());
+    OpBuilder decl = OpBuilder::atBlockEnd(module.getBody());
+    callee = func::FuncOp::create(decl, module.getLoc(), q.callee, decl.getFunctionType(types, {}));
+    callee.setPrivate();
+  }
+  func::CallOp::create(b, loc, callee, args);
+  Value result = bufferization::ToTensorOp::create(b, loc, resultType, out, true, true);
+  tail->getResult(0).replaceAllUsesWith(result);
+  for (Operation *op : llvm::reverse(q.ops))
+    op->erase();
+}
+
 struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // Which kernel arguments are graph constants at every call site.
+    // Which kernel arguments are graph constants at every call site, and
+    // the constant each receives per call site (int8 weights must fit int8
+    // at all of them).
     llvm::DenseMap<Operation *, SmallVector<bool>> constArgs;
+    ArgConstants argConstants;
     for (auto graph : module.getOps<func::FuncOp>()) {
       if (!graph->hasAttr(dlc::kGraphAttr))
         continue;
@@ -514,8 +750,14 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
         if (!callee)
           return;
         SmallVector<bool> isConst;
-        for (Value operand : call.getOperands())
-          isConst.push_back(operand.getDefiningOp<dlc::ConstantOp>() != nullptr);
+        SmallVector<DenseElementsAttr> values;
+        for (Value operand : call.getOperands()) {
+          auto constant = operand.getDefiningOp<dlc::ConstantOp>();
+          isConst.push_back(constant != nullptr);
+          values.push_back(constant ? llvm::dyn_cast<DenseElementsAttr>(constant.getValue())
+                                    : DenseElementsAttr());
+        }
+        argConstants[callee].push_back(std::move(values));
         auto [it, inserted] = constArgs.try_emplace(callee, isConst);
         if (!inserted)
           for (size_t i = 0; i < isConst.size(); ++i)
@@ -530,6 +772,10 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
       auto device = kernel->getAttrOfType<StringAttr>(dlc::kDeviceAttr);
       if (device && !device.getValue().starts_with("cpu"))
         continue;
+      if (std::optional<QuantDispatch> q = matchQuantized(kernel, argConstants)) {
+        rewriteQuantized(module, kernel, *q);
+        continue;
+      }
       if (std::optional<Dispatch> d = match(kernel, constArgs))
         if (std::optional<ConvSite> site = rewrite(module, kernel, *d))
           convSites.try_emplace(kernel, *site);

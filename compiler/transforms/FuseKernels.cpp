@@ -8,6 +8,9 @@
 // matmul+add (bias), gemm+relu, and elementwise chains such as GELU. A split
 // joins too (as the chain's last op: its pieces go to different users), so
 // merged sibling convs/matmuls stay one kernel (conv+add+relu+split).
+// Integer contractions are the exception: the 8-bit -> i32 cast (and
+// zero-point sub) of their activation leads their own kernel instead
+// (isInt8Prologue), e.g. cast+sub+conv+cast+mul+quantize_linear.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
@@ -30,6 +33,44 @@ bool canJoinGroup(Operation *op) {
          llvm::isa<dlc::ReshapeOp, dlc::SplitOp, dlc::QuantizeLinearOp, dlc::DequantizeLinearOp>(op);
 }
 
+bool isElementType(Value v, llvm::function_ref<bool(Type)> pred) {
+  auto t = llvm::dyn_cast<ShapedType>(v.getType());
+  return t && pred(t.getElementType());
+}
+bool isI32(Type t) { return t.isSignlessInteger(32); }
+bool is8Bit(Type t) { return t.isInteger(8); }
+
+/// An integer conv/matmul (i32 accumulation: folded QDQ, QLinear*).
+bool isIntegerContraction(Operation *op) {
+  return llvm::isa<dlc::ConvOp, dlc::MatMulOp>(op) && isElementType(op->getResult(0), isI32);
+}
+
+/// The prologue of an integer contraction's activation: `cast(8-bit -> i32)`
+/// and the zero-point `sub` after it, on the way to the contraction's first
+/// operand and nothing else. It leads the contraction's kernel instead of
+/// ending the producer's, so the tensor between kernels stays 8-bit (a
+/// quarter of the bytes) and the library dispatch sees the 8-bit source
+/// and its zero point (dlc-dispatch-dnnl).
+bool isInt8Prologue(Operation *op) {
+  if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse() ||
+      !isElementType(op->getResult(0), isI32))
+    return false;
+  OpOperand &use = *op->getResult(0).getUses().begin();
+  Operation *user = use.getOwner();
+  if (auto cast = llvm::dyn_cast<dlc::CastOp>(op)) {
+    if (!isElementType(cast.getInput(), is8Bit))
+      return false;
+    // Straight into the contraction, or through the zero-point sub.
+    return (isIntegerContraction(user) && use.getOperandNumber() == 0) ||
+           (llvm::isa<dlc::SubOp>(user) && use.getOperandNumber() == 0 && isInt8Prologue(user));
+  }
+  auto sub = llvm::dyn_cast<dlc::SubOp>(op);
+  auto zp = sub ? llvm::dyn_cast<ShapedType>(sub.getRhs().getType()) : ShapedType();
+  auto cast = sub ? sub.getLhs().getDefiningOp<dlc::CastOp>() : dlc::CastOp();
+  return sub && cast && isElementType(cast.getInput(), is8Bit) && zp &&
+         zp.getNumElements() == 1 && isIntegerContraction(user) && use.getOperandNumber() == 0;
+}
+
 bool isGroupable(Operation *op) {
   return llvm::isa<dlc::DlcDialect>(op->getDialect()) &&
          !llvm::isa<dlc::ConstantOp, dlc::CopyOp, dlc::KernelOp, dlc::YieldOp>(op);
@@ -50,8 +91,17 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
       if (!isGroupable(&op))
         continue;
       std::optional<size_t> target;
-      if (canJoinGroup(&op))
+      if (isInt8Prologue(&op)) {
+        // A cast starts the consumer's group; its sub joins that group.
+        if (llvm::isa<dlc::SubOp>(op))
+          target = groupOf.lookup(op.getOperand(0).getDefiningOp());
+      } else if (isIntegerContraction(&op)) {
+        Operation *input = op.getOperand(0).getDefiningOp();
+        if (input && isInt8Prologue(input))
+          target = groupOf.lookup(input);
+      } else if (canJoinGroup(&op)) {
         target = joinableGroup(&op, groups, groupOf);
+      }
       if (target) {
         groups[*target].push_back(&op);
         groupOf[&op] = *target;

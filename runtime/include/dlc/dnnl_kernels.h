@@ -40,7 +40,9 @@ enum {
   DLC_DNNL_MATMUL = 2,
   DLC_DNNL_SOFTMAX = 3,
   DLC_DNNL_LAYER_NORM = 4,
-  DLC_DNNL_MAX_POOL = 5
+  DLC_DNNL_MAX_POOL = 5,
+  DLC_DNNL_QCONV2D = 6, /* int8 conv: conv slots 1..18 + DLC_DNNL_QUANT_* */
+  DLC_DNNL_QMATMUL = 7  /* int8 matmul: matmul slots 1..8 + DLC_DNNL_QUANT_* */
 };
 
 /* Descriptor slots shared by both kinds. */
@@ -52,7 +54,15 @@ enum {
   DLC_DNNL_POST_OPS = 22,        /* num_post_ops records of 4 slots each */
   DLC_DNNL_MAX_POST_OPS = 8,
   DLC_DNNL_LAYOUTS = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS, /* DLC_DNNL_NHWC_* bits */
-  DLC_DNNL_DESC_SIZE = DLC_DNNL_LAYOUTS + 1
+  /* int8 kinds: 1 = signed (s8) source / destination, else u8; a source
+   * zero point is passed; the multiplier has one value per output channel
+   * (else one); relu before the output zero point. */
+  DLC_DNNL_QUANT_SRC_SIGNED = DLC_DNNL_LAYOUTS + 1,
+  DLC_DNNL_QUANT_DST_SIGNED,
+  DLC_DNNL_QUANT_SRC_ZP,
+  DLC_DNNL_QUANT_PER_CHANNEL,
+  DLC_DNNL_QUANT_RELU,
+  DLC_DNNL_DESC_SIZE
 };
 /* desc[DLC_DNNL_LAYOUTS] (conv and max pool; 0 = all NCHW): which activations are
  * channels-last. Binary operand i (a same-shape one) is NHWC_BINARY0 << i. */
@@ -112,6 +122,30 @@ void dlc_dnnl_max_pool(int64_t *cache, const int64_t *desc, const float *src,
 void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
                          const float *scale, const float *shift, const float *unused0,
                          const float *unused1, float *dst);
+
+/* int8 conv / matmul: the folded QDQ form (dlc-fold-qdq) of a kernel,
+ *   dst = saturate(roundeven([relu](f64(acc) * multiplier / qscale)) + dst_zp)
+ *   acc = conv|matmul(i32(src) - src_zp, weights) + bias          (int32)
+ * with 8-bit src and dst (u8 or s8, as the name says), constant weights
+ * whose int32 values fit int8 (converted and reordered once), int32 bias
+ * (HAS_BIAS), f64 multiplier ([C] or one) and qscale (one), int32 src_zp
+ * (QUANT_SRC_ZP) and dst_zp of dst's type. A conv call site reads its
+ * multiplier and qscale once, at its first call (oneDNN 2.6 int8 convs take
+ * no run-time scales): they must be constants. oneDNN computes the scaling in
+ * f32: a value within rounding error of a .5 tie may land one step from
+ * the f64 form. NCHW / row-major, no post-ops besides relu. */
+#define DLC_DNNL_QUANT_SIGNATURE(name, src_t, dst_t)                                         \
+  void name(int64_t *cache, const int64_t *desc, const src_t *src, const int32_t *weights,   \
+            const int32_t *bias, const double *multiplier, const double *qscale,             \
+            const int32_t *src_zp, const dst_t *dst_zp, dst_t *dst)
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qconv2d_u8_u8, uint8_t, uint8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qconv2d_u8_s8, uint8_t, int8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qconv2d_s8_u8, int8_t, uint8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qconv2d_s8_s8, int8_t, int8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_u8_u8, uint8_t, uint8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_u8_s8, uint8_t, int8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_s8_u8, int8_t, uint8_t);
+DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_s8_s8, int8_t, int8_t);
 
 /* The number of threads a kernel may use, as the runtime's executor says for
  * the calling thread (libdlcrt defines it; 1 outside a model run). */

@@ -225,7 +225,17 @@ struct CallSite {
           return mem;
     }
     memory copy(weights, cpuEngine());
-    dnnl::reorder(plain, copy).execute(stream, plain, copy);
+    if (plainWeights.data_type() == dt::s32) {
+      // int8: s32 -> s8 in the plain layout first; oneDNN has no s32 -> s8
+      // reorder into layouts with zero-point compensation.
+      memory::desc narrowDesc = plainWeights;
+      narrowDesc.data.data_type = dnnl_s8;
+      memory narrow(narrowDesc, cpuEngine());
+      dnnl::reorder(plain, narrow).execute(stream, plain, narrow);
+      dnnl::reorder(narrow, copy).execute(stream, narrow, copy);
+    } else {
+      dnnl::reorder(plain, copy).execute(stream, plain, copy);
+    }
     stream.wait();
     if (constWeights) {
       std::lock_guard<std::mutex> lock(weightsMutex);
@@ -289,8 +299,14 @@ struct CallSite {
     return memory::desc(dims, dt::f32, nhwc ? tag::nhwc : tag::nchw);
   }
 
-  void execute(const float *src, const float *weightsData, const float *biasData,
-               const float *const *binaryData, float *dstData) {
+  /// `extra`: more primitive arguments (int8 scales and zero points).
+  void execute(const void *srcData, const void *weightsPtr, const void *biasPtr,
+               const float *const *binaryData, void *dstPtr,
+               const std::unordered_map<int, memory> &extra = {}) {
+    auto src = static_cast<const float *>(srcData);
+    auto weightsData = static_cast<const float *>(weightsPtr);
+    auto biasData = static_cast<const float *>(biasPtr);
+    auto dstData = static_cast<float *>(dstPtr);
     ThreadState &ts = threadState();
     useRuntimeThreads(ts, small);
     dnnl::engine &eng = cpuEngine();
@@ -341,6 +357,8 @@ struct CallSite {
         ++b;
       }
     }
+    for (const auto &[arg, mem] : extra)
+      args[arg] = mem;
     args[DNNL_ARG_SCRATCHPAD] = memory(scratch, eng, carve(scratchBytes));
     prim.execute(ts.stream, args);
     if (dstBytes)
@@ -356,8 +374,10 @@ struct CallSite {
 int64_t workOf(const int64_t *d) {
   switch (d[DLC_DNNL_KIND]) {
   case DLC_DNNL_CONV2D:
+  case DLC_DNNL_QCONV2D:
     return d[1] * d[5] * d[8] * d[9] * (d[2] / std::max<int64_t>(1, d[18])) * d[6] * d[7];
   case DLC_DNNL_MATMUL:
+  case DLC_DNNL_QMATMUL:
     return d[1] * d[2] * d[3] * d[4];
   case DLC_DNNL_SOFTMAX: {
     int64_t n = 1;
@@ -436,6 +456,19 @@ template <typename Primitive, typename Pd> void finish(CallSite &site, const Pd 
   site.scratch = pd.scratchpad_desc();
   site.prim = Primitive(pd);
 }
+/// The forward-inference conv of descriptor `d` (slots 10..17).
+dnnl::convolution_forward::desc convDesc(const int64_t *d, const memory::desc &src,
+                                         const memory::desc &weights, const memory::desc *bias,
+                                         const memory::desc &dst) {
+  memory::dims strides{d[10], d[11]}, padL{d[12], d[13]}, padR{d[14], d[15]},
+      dilations{d[16] - 1, d[17] - 1};
+  auto kind = dnnl::prop_kind::forward_inference;
+  auto algo = dnnl::algorithm::convolution_direct;
+  return bias ? dnnl::convolution_forward::desc(kind, algo, src, weights, *bias, dst, strides,
+                                                dilations, padL, padR)
+              : dnnl::convolution_forward::desc(kind, algo, src, weights, dst, strides,
+                                                dilations, padL, padR);
+}
 } // namespace
 
 extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *src,
@@ -455,8 +488,6 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
     memory::desc anyWeights =
         s.constWeights ? memory::desc(wdims, dt::f32, tag::any) : s.plainWeights;
     s.bias = memory::desc({k}, dt::f32, tag::a);
-    memory::dims strides{d[10], d[11]}, padL{d[12], d[13]}, padR{d[14], d[15]},
-        dilations{d[16] - 1, d[17] - 1};
     // The primitive picks its activation layouts (channels-last or blocked:
     // much faster kernels than plain NCHW, depthwise above all); execute()
     // reorders around it where the caller's layout differs.
@@ -464,16 +495,9 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
     s.sumIndex = sumPostOp(s.postOps);
     auto pd = createWithPostOps<dnnl::convolution_forward::primitive_desc>(
         s, [&](const dnnl::primitive_attr &attr) {
-          dnnl::convolution_forward::desc desc =
-              hasBias ? dnnl::convolution_forward::desc(
-                            dnnl::prop_kind::forward_inference,
-                            dnnl::algorithm::convolution_direct, anySrc, anyWeights, s.bias,
-                            anyDst, strides, dilations, padL, padR)
-                      : dnnl::convolution_forward::desc(
-                            dnnl::prop_kind::forward_inference,
-                            dnnl::algorithm::convolution_direct, anySrc, anyWeights, anyDst,
-                            strides, dilations, padL, padR);
-          return dnnl::convolution_forward::primitive_desc(desc, attr, cpuEngine());
+          return dnnl::convolution_forward::primitive_desc(
+              convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst), attr,
+              cpuEngine());
         });
     finish<dnnl::convolution_forward>(s, pd);
   });
@@ -624,3 +648,133 @@ extern "C" void dlc_dnnl_max_pool(int64_t *cache, const int64_t *d, const float 
   });
   site.execute(src, nullptr, nullptr, nullptr, dst);
 }
+
+namespace {
+/// multiplier / qscale in f32: one per channel or one.
+std::vector<float> outputScales(const int64_t *d, size_t channels, const double *multiplier,
+                                const double *qscale) {
+  std::vector<float> scales(d[DLC_DNNL_QUANT_PER_CHANNEL] ? channels : 1);
+  for (size_t c = 0; c < scales.size(); ++c)
+    scales[c] = float(multiplier[c] / *qscale);
+  return scales;
+}
+
+/// The int8 attributes: output scales (per channel `channelDim` or one;
+/// `fixedScales`, else given at run time), runtime zero points, relu.
+/// oneDNN 2.6's int8 convolutions take no runtime scales, so the compiler
+/// only dispatches convs whose scales are constants (dlc-dispatch-dnnl).
+dnnl::primitive_attr quantAttr(const int64_t *d, int channelDim,
+                               const std::vector<float> *fixedScales = nullptr) {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  int mask = d[DLC_DNNL_QUANT_PER_CHANNEL] ? 1 << channelDim : 0;
+  if (fixedScales)
+    attr.set_output_scales(mask, *fixedScales);
+  else
+    attr.set_output_scales(mask, {DNNL_RUNTIME_F32_VAL});
+  if (d[DLC_DNNL_QUANT_SRC_ZP])
+    attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+  attr.set_zero_points(DNNL_ARG_DST, 0, {DNNL_RUNTIME_S32_VAL});
+  if (d[DLC_DNNL_QUANT_RELU]) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(ops);
+  }
+  return attr;
+}
+
+dt quantType(const int64_t *d, int slot) { return d[slot] ? dt::s8 : dt::u8; }
+
+/// Scales (multiplier / qscale, in f32) and zero points of one int8 call;
+/// `extra` refers into this object, which lives until the call returns.
+struct QuantArgs {
+  std::vector<float> scales;
+  int32_t srcZp = 0, dstZp = 0;
+  std::unordered_map<int, memory> extra;
+
+  /// `multiplier` null: the scales are fixed in the primitive.
+  QuantArgs(const int64_t *d, size_t channels, const double *multiplier, const double *qscale,
+            const int32_t *srcZpData, int32_t dstZpValue) {
+    dnnl::engine &eng = cpuEngine();
+    if (multiplier) {
+      scales = outputScales(d, channels, multiplier, qscale);
+      extra[DNNL_ARG_ATTR_OUTPUT_SCALES] =
+          memory({{memory::dim(scales.size())}, dt::f32, tag::a}, eng, scales.data());
+    }
+    if (d[DLC_DNNL_QUANT_SRC_ZP]) {
+      srcZp = *srcZpData;
+      extra[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] =
+          memory({{1}, dt::s32, tag::a}, eng, &srcZp);
+    }
+    dstZp = dstZpValue;
+    extra[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = memory({{1}, dt::s32, tag::a}, eng, &dstZp);
+  }
+};
+
+void quantConv(int64_t *cache, const int64_t *d, const void *src, const int32_t *weights,
+               const int32_t *bias, const double *multiplier, const double *qscale,
+               const int32_t *srcZp, int32_t dstZp, void *dst) {
+  bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], kh = d[6], kw = d[7], oh = d[8],
+            ow = d[9], group = d[18];
+    dt srcType = quantType(d, DLC_DNNL_QUANT_SRC_SIGNED),
+       dstType = quantType(d, DLC_DNNL_QUANT_DST_SIGNED);
+    s.channel = 1;
+    s.src = memory::desc({n, c, h, w}, srcType, tag::nchw);
+    s.dst = memory::desc({n, k, oh, ow}, dstType, tag::nchw);
+    memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
+                                    : memory::dims{group, k / group, c / group, kh, kw};
+    // int32 weights from the compiler, converted to s8 by the cached reorder.
+    s.plainWeights = memory::desc(wdims, dt::s32, group == 1 ? tag::oihw : tag::goihw);
+    s.constWeights = true;
+    s.bias = memory::desc({k}, dt::s32, tag::a);
+    memory::desc anySrc({n, c, h, w}, srcType, tag::any), anyDst({n, k, oh, ow}, dstType, tag::any),
+        anyWeights(wdims, dt::s8, tag::any);
+    auto desc = convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst);
+    std::vector<float> scales = outputScales(d, size_t(k), multiplier, qscale);
+    dnnl::convolution_forward::primitive_desc pd(desc, quantAttr(d, 1, &scales), cpuEngine());
+    finish<dnnl::convolution_forward>(s, pd);
+  });
+  QuantArgs q(d, size_t(d[5]), nullptr, qscale, srcZp, dstZp);
+  site.execute(src, weights, hasBias ? bias : nullptr, nullptr, dst, q.extra);
+}
+
+void quantMatMul(int64_t *cache, const int64_t *d, const void *lhs, const int32_t *weights,
+                 const int32_t *bias, const double *multiplier, const double *qscale,
+                 const int32_t *srcZp, int32_t dstZp, void *dst) {
+  bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+  CallSite &site = callSite(cache, d, [&](CallSite &s) {
+    // [batch * M, K] x [K, N]: the compiler only sends shared 2-D weights.
+    int64_t m = d[1] * d[2], n = d[3], k = d[4];
+    dt srcType = quantType(d, DLC_DNNL_QUANT_SRC_SIGNED),
+       dstType = quantType(d, DLC_DNNL_QUANT_DST_SIGNED);
+    s.channel = 1;
+    s.src = memory::desc({m, k}, srcType, tag::ab);
+    s.dst = memory::desc({m, n}, dstType, tag::ab);
+    s.plainWeights = memory::desc({k, n}, dt::s32, tag::ab);
+    s.constWeights = true;
+    s.bias = memory::desc({1, n}, dt::s32, tag::ab);
+    memory::desc anyWeights({k, n}, dt::s8, tag::any);
+    auto desc = hasBias ? dnnl::matmul::desc(s.src, anyWeights, s.bias, s.dst)
+                        : dnnl::matmul::desc(s.src, anyWeights, s.dst);
+    dnnl::matmul::primitive_desc pd(desc, quantAttr(d, 1), cpuEngine());
+    finish<dnnl::matmul>(s, pd);
+  });
+  QuantArgs q(d, size_t(d[3]), multiplier, qscale, srcZp, dstZp);
+  site.execute(lhs, weights, hasBias ? bias : nullptr, nullptr, dst, q.extra);
+}
+} // namespace
+
+#define DLC_DNNL_QUANT_ENTRY(name, impl, src_t, dst_t)                                        \
+  extern "C" DLC_DNNL_QUANT_SIGNATURE(name, src_t, dst_t) {                                   \
+    impl(cache, desc, src, weights, bias, multiplier, qscale, src_zp, int32_t(*dst_zp), dst); \
+  }
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qconv2d_u8_u8, quantConv, uint8_t, uint8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qconv2d_u8_s8, quantConv, uint8_t, int8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qconv2d_s8_u8, quantConv, int8_t, uint8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qconv2d_s8_s8, quantConv, int8_t, int8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_u8_u8, quantMatMul, uint8_t, uint8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_u8_s8, quantMatMul, uint8_t, int8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_s8_u8, quantMatMul, int8_t, uint8_t)
+DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_s8_s8, quantMatMul, int8_t, int8_t)

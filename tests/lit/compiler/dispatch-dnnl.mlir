@@ -3,7 +3,7 @@
 // conv + per-channel add (-> bias) + residual add + relu: one library call.
 // Descriptor: conv2d, N C H W K KH KW OH OW, strides, pads, dilations, group,
 // has_bias, const weights, 2 post-ops (add full, relu).
-// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<55xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
+// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<60xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
 // CHECK: memref.global "private" @[[CACHE:__dlc_dnnl_cache_k0_fused]] : memref<2xi64> = dense<0>
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[W:.*]]: tensor<8x4x3x3xf32>, %[[B:.*]]: tensor<1x8x1x1xf32>, %[[R:.*]]: tensor<1x8x8x8xf32>)
@@ -37,7 +37,7 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>, %r: tensor<1x8x8x8xf32>) -> tenso
 // Batched matmul of two activations (weights not constant: slot 20 = 0),
 // then gelu fused; the exp after it is not a post-op and stays a dlc op on
 // the call's result.
-// CHECK: memref.global "private" constant @{{.*}} : memref<55xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
+// CHECK: memref.global "private" constant @{{.*}} : memref<60xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK: call @dlc_dnnl_matmul(
 // CHECK: %[[T:.*]] = bufferization.to_tensor
@@ -75,9 +75,9 @@ func.func @main_graph(%x: tensor<1x2x9xf32>, %w: tensor<4x2x3xf32>, %a: tensor<2
 // 1 src, 2 dst, 4 binary0 NHWC). %r feeds only convs (k1's src, k2's
 // residual), %b only k2's src: they stay NHWC. The graph input and the
 // returned result stay NCHW.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, 1, 4, {{.*}}, 2]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<55xi64> = dense<[1, 1, 8, {{.*}}, 3]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_fused : memref<55xi64> = dense<[1, 1, 8, {{.*}}, 5]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<60xi64> = dense<[1, 1, 4, {{.*}}, 2, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<60xi64> = dense<[1, 1, 8, {{.*}}, 3, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_fused : memref<60xi64> = dense<[1, 1, 8, {{.*}}, 5, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @main_graph
 // CHECK: %[[R:.*]] = call @k0_fused(%arg0,
 // CHECK: %[[B:.*]] = call @k1_conv(%[[R]],
@@ -98,9 +98,9 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x8x8xf32> attributes
 // NCHW stays: %r is both src and residual of k1 (one kernel argument, two
 // uses), %s also feeds generated code (exp), the last conv's result is a
 // graph output.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, {{.*}}, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<55xi64> = dense<[1, {{.*}}, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<55xi64> = dense<[1, {{.*}}, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<60xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<60xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<60xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @main_graph
 // CHECK: call @k3_exp
 func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) attributes {dlc.graph} {
@@ -121,8 +121,8 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1
 // bits; slot 19 has shift) are library calls without post-ops: the exp after
 // the softmax stays a dlc op. A layer norm whose scale broadcasts over the
 // normalized dims ([3, 1] against [3, 8]) is not for oneDNN.
-// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k1_layer_norm : memref<55xi64> = dense<[4, 6, 8, 981668463, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
-// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[3, 3, 1, 2, 3, 8, 0,
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k1_layer_norm : memref<60xi64> = dense<[4, 6, 8, 981668463, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<60xi64> = dense<[3, 3, 1, 2, 3, 8, 0,
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK: call @dlc_dnnl_softmax(
 // CHECK: %[[T:.*]] = bufferization.to_tensor
@@ -145,9 +145,9 @@ func.func @main_graph(%x: tensor<2x3x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32
 // convs keeps the channels-last chain: conv dst, pool src and dst, conv src.
 // A dilated pool, and one whose windows miss the input's last row and column
 // (floor mode: oneDNN would need an end pad of -1), stay generated code.
-// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<55xi64> = dense<[1, 1, 8, 4, 4, {{.*}}, 1]>
-// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k1_max_pool : memref<55xi64> = dense<[5, 1, 8, 8, 8, 4, 4, 3, 3, 2, 2, 1, 1, 0, {{.*}}, 3]>
-// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<55xi64> = dense<[1, {{.*}}, 2]>
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<60xi64> = dense<[1, 1, 8, 4, 4, {{.*}}, 1, 0, 0, 0, 0, 0]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k1_max_pool : memref<60xi64> = dense<[5, 1, 8, 8, 8, 4, 4, 3, 3, 2, 2, 1, 1, 0, {{.*}}, 3, 0, 0, 0, 0, 0]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<60xi64> = dense<[1, {{.*}}, 2, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func private @k1_max_pool
 // CHECK: call @dlc_dnnl_max_pool(
 // CHECK-LABEL: func.func private @k3_max_pool
@@ -179,4 +179,59 @@ func.func @main_graph(%a: tensor<4x8xf32>) -> tensor<4x16xf32> attributes {dlc.g
   %w = dlc.constant dense<0.5> : tensor<8x16xf32>
   %0 = dlc.matmul %a, %w {dlc.device = "cuda:0"} : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// int8 (dlc-fold-qdq's form): the u8 -> i32 cast and the zero-point sub lead
+// the conv's kernel (dlc-fuse-kernels), and the chain up to the
+// requantization becomes one dlc_dnnl_qconv2d_u8_u8 call. Descriptor: qconv2d
+// with the conv slots, has_bias, const weights, then src signed 0, dst
+// signed 0, src zero point 1, per-channel scales 1, relu 1.
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<60xi64> = dense<[6, 1, 2, 4, 4, 3, 1, 1, 4, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+// CHECK-SAME: 0, 0, 1, 1, 1]>
+// CHECK-LABEL: func.func @qconv
+// CHECK: call @k0_fused
+// CHECK-LABEL: func.func private @k0_fused
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xui8>, %[[ZX:.*]]: tensor<i32>, %[[W:.*]]: tensor<3x2x1x1xi32>, %[[B:.*]]: tensor<3xi32>, %[[M:.*]]: tensor<1x3x1x1xf64>, %[[ONE:.*]]: tensor<f64>, %[[ZY:.*]]: tensor<ui8>)
+// CHECK-NOT: dlc.conv
+// CHECK: call @dlc_dnnl_qconv2d_u8_u8(
+// CHECK-NOT: dlc.
+// CHECK: return
+// CHECK: func.func private @dlc_dnnl_qconv2d_u8_u8(memref<2xi64>, memref<1xi64>, memref<1xui8>, memref<1xi32>, memref<1xi32>, memref<1xf64>, memref<1xf64>, memref<1xi32>, memref<1xui8>, memref<1xui8>)
+func.func @qconv(%x: tensor<1x2x4x4xui8>) -> tensor<1x3x4x4xui8> attributes {dlc.graph} {
+  %zx = dlc.constant dense<3> : tensor<i32>
+  %w = dlc.constant dense<[[[[2]], [[-128]]], [[[127]], [[1]]], [[[0]], [[5]]]]> : tensor<3x2x1x1xi32>
+  %b = dlc.constant dense<[1, 2, 3]> : tensor<3xi32>
+  %m = dlc.constant dense<[[[[0.5]], [[0.25]], [[0.125]]]]> : tensor<1x3x1x1xf64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %zy = dlc.constant dense<7> : tensor<ui8>
+  %xi = dlc.cast %x : (tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xi32>
+  %xc = dlc.sub %xi, %zx : (tensor<1x2x4x4xi32>, tensor<i32>) -> tensor<1x2x4x4xi32>
+  %acc = dlc.conv %xc, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xi32>, tensor<3x2x1x1xi32>, tensor<3xi32>) -> tensor<1x3x4x4xi32>
+  %f = dlc.cast %acc : (tensor<1x3x4x4xi32>) -> tensor<1x3x4x4xf64>
+  %s = dlc.mul %f, %m : (tensor<1x3x4x4xf64>, tensor<1x3x1x1xf64>) -> tensor<1x3x4x4xf64>
+  %r = dlc.relu %s : (tensor<1x3x4x4xf64>) -> tensor<1x3x4x4xf64>
+  %y = dlc.quantize_linear %r, %one, %zy {axis = 0 : i64} : (tensor<1x3x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x3x4x4xui8>
+  return %y : tensor<1x3x4x4xui8>
+}
+
+// -----
+
+// Centered weights outside int8 (a QLinearConv weight zero point of 10
+// puts -128 - 10 in i32): left to generated code.
+// CHECK-LABEL: func.func private @k0_fused
+// CHECK: dlc.conv
+// CHECK-NOT: dlc_dnnl_q
+func.func @qconv_wide_weights(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x4x4xi8> attributes {dlc.graph} {
+  %w = dlc.constant dense<-138> : tensor<1x1x1x1xi32>
+  %m = dlc.constant dense<0.5> : tensor<f64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %zy = dlc.constant dense<0> : tensor<i8>
+  %xi = dlc.cast %x : (tensor<1x1x4x4xi8>) -> tensor<1x1x4x4xi32>
+  %acc = dlc.conv %xi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x4x4xi32>, tensor<1x1x1x1xi32>) -> tensor<1x1x4x4xi32>
+  %f = dlc.cast %acc : (tensor<1x1x4x4xi32>) -> tensor<1x1x4x4xf64>
+  %s = dlc.mul %f, %m : (tensor<1x1x4x4xf64>, tensor<f64>) -> tensor<1x1x4x4xf64>
+  %y = dlc.quantize_linear %s, %one, %zy {axis = 0 : i64} : (tensor<1x1x4x4xf64>, tensor<f64>, tensor<i8>) -> tensor<1x1x4x4xi8>
+  return %y : tensor<1x1x4x4xi8>
 }

@@ -74,3 +74,29 @@ func.func @split_tail(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x1x1xf32>) -> (tens
   %3 = dlc.tanh %2#1 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %2#0, %3 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// An integer contraction's activation prologue (8-bit -> i32 cast, zero-point
+// sub) leads the contraction's kernel instead of ending the producer's: the
+// tensor between the kernels stays ui8.
+// CHECK-LABEL: func.func @int8_prologue
+// CHECK: %[[Q:.*]] = dlc.quantize_linear
+// CHECK-NOT: dlc.kernel "quantize_linear+cast
+// CHECK: dlc.kernel "cast+sub+matmul+cast+mul+quantize_linear"(%[[Q]],
+func.func @int8_prologue(%x: tensor<2x3xf32>) -> tensor<2x4xui8> attributes {dlc.graph} {
+  %s = dlc.constant dense<0.5> : tensor<f32>
+  %z = dlc.constant dense<3> : tensor<ui8>
+  %zi = dlc.constant dense<3> : tensor<i32>
+  %w = dlc.constant dense<1> : tensor<3x4xi32>
+  %m = dlc.constant dense<0.25> : tensor<f64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %q = dlc.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3xui8>
+  %qi = dlc.cast %q : (tensor<2x3xui8>) -> tensor<2x3xi32>
+  %c = dlc.sub %qi, %zi : (tensor<2x3xi32>, tensor<i32>) -> tensor<2x3xi32>
+  %acc = dlc.matmul %c, %w : (tensor<2x3xi32>, tensor<3x4xi32>) -> tensor<2x4xi32>
+  %f = dlc.cast %acc : (tensor<2x4xi32>) -> tensor<2x4xf64>
+  %r = dlc.mul %f, %m : (tensor<2x4xf64>, tensor<f64>) -> tensor<2x4xf64>
+  %y = dlc.quantize_linear %r, %one, %z {axis = 0 : i64} : (tensor<2x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<2x4xui8>
+  return %y : tensor<2x4xui8>
+}
