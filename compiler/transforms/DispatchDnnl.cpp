@@ -672,7 +672,9 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
   return q;
 }
 
-void rewriteQuantized(ModuleOp module, func::FuncOp kernel, QuantDispatch &q) {
+/// Rewrites the kernel; an int8 conv is returned as a site for the layout
+/// choice (8-bit tensors between int8 convs stay channels-last too).
+std::optional<ConvSite> rewriteQuantized(ModuleOp module, func::FuncOp kernel, QuantDispatch &q) {
   MLIRContext *ctx = module.getContext();
   Operation *tail = q.ops.back();
   Location loc = tail->getLoc();
@@ -680,11 +682,12 @@ void rewriteQuantized(ModuleOp module, func::FuncOp kernel, QuantDispatch &q) {
   OpBuilder globals = OpBuilder::atBlockBegin(module.getBody());
   std::string stem = kernel.getSymName().str();
   auto descType = MemRefType::get({int64_t(q.desc.size())}, i64);
-  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
-                           globals.getStringAttr("private"), TypeAttr::get(descType),
-                           DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
-                                                  ArrayRef<int64_t>(q.desc)),
-                           globals.getUnitAttr(), IntegerAttr());
+  auto descGlobal = memref::GlobalOp::create(
+      globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
+      globals.getStringAttr("private"), TypeAttr::get(descType),
+      DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
+                             ArrayRef<int64_t>(q.desc)),
+      globals.getUnitAttr(), IntegerAttr());
   auto cacheType = MemRefType::get({2}, i64);
   memref::GlobalOp::create(
       globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
@@ -732,6 +735,9 @@ void rewriteQuantized(ModuleOp module, func::FuncOp kernel, QuantDispatch &q) {
   tail->getResult(0).replaceAllUsesWith(result);
   for (Operation *op : llvm::reverse(q.ops))
     op->erase();
+  if (q.desc[DLC_DNNL_KIND] != DLC_DNNL_QCONV2D)
+    return std::nullopt;
+  return ConvSite{descGlobal, result, llvm::cast<BlockArgument>(q.src), {}};
 }
 
 struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
@@ -773,7 +779,8 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
       if (device && !device.getValue().starts_with("cpu"))
         continue;
       if (std::optional<QuantDispatch> q = matchQuantized(kernel, argConstants)) {
-        rewriteQuantized(module, kernel, *q);
+        if (std::optional<ConvSite> site = rewriteQuantized(module, kernel, *q))
+          convSites.try_emplace(kernel, *site);
         continue;
       }
       if (std::optional<Dispatch> d = match(kernel, constArgs))

@@ -83,7 +83,37 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
         fuse(graph);
   }
 
+  /// CSE merges the prologues of sibling contractions reading one
+  /// quantized tensor (ResNet's conv1 and downsample); each contraction
+  /// gets its own copy again, zero-point subs first, then the casts.
+  static void splitSharedPrologues(func::FuncOp graph) {
+    auto isCandidate = [](Operation *op) {
+      return llvm::isa<dlc::CastOp, dlc::SubOp>(op) && op->getNumResults() == 1 &&
+             !op->getResult(0).hasOneUse() && isElementType(op->getResult(0), isI32);
+    };
+    for (bool subs : {true, false}) {
+      SmallVector<Operation *> shared;
+      graph.walk([&](Operation *op) {
+        if (isCandidate(op) && llvm::isa<dlc::SubOp>(op) == subs)
+          shared.push_back(op);
+      });
+      for (Operation *op : shared) {
+        for (OpOperand &use : llvm::make_early_inc_range(op->getResult(0).getUses())) {
+          Operation *user = use.getOwner();
+          bool feedsContraction = (isIntegerContraction(user) && use.getOperandNumber() == 0) ||
+                                  (!subs && llvm::isa<dlc::SubOp>(user) &&
+                                   use.getOperandNumber() == 0);
+          if (!feedsContraction || op->getResult(0).hasOneUse())
+            continue;
+          OpBuilder b(user);
+          use.set(b.clone(*op)->getResult(0));
+        }
+      }
+    }
+  }
+
   void fuse(func::FuncOp graph) {
+    splitSharedPrologues(graph);
     // Groups in creation order; each is a chain ending at its back().
     std::vector<SmallVector<Operation *>> groups;
     llvm::DenseMap<Operation *, size_t> groupOf;

@@ -64,7 +64,7 @@ enum {
   DLC_DNNL_QUANT_RELU,
   DLC_DNNL_DESC_SIZE
 };
-/* desc[DLC_DNNL_LAYOUTS] (conv and max pool; 0 = all NCHW): which activations are
+/* desc[DLC_DNNL_LAYOUTS] (conv, int8 conv and max pool; 0 = all NCHW): which activations are
  * channels-last. Binary operand i (a same-shape one) is NHWC_BINARY0 << i. */
 enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 };
 

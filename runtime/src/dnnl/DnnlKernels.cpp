@@ -721,8 +721,11 @@ void quantConv(int64_t *cache, const int64_t *d, const void *src, const int32_t 
     dt srcType = quantType(d, DLC_DNNL_QUANT_SRC_SIGNED),
        dstType = quantType(d, DLC_DNNL_QUANT_DST_SIGNED);
     s.channel = 1;
-    s.src = memory::desc({n, c, h, w}, srcType, tag::nchw);
-    s.dst = memory::desc({n, k, oh, ow}, dstType, tag::nchw);
+    s.layouts = d[DLC_DNNL_LAYOUTS]; // 8-bit tensors between int8 convs: NHWC
+    s.src = memory::desc({n, c, h, w}, srcType,
+                         s.layouts & DLC_DNNL_NHWC_SRC ? tag::nhwc : tag::nchw);
+    s.dst = memory::desc({n, k, oh, ow}, dstType,
+                         s.layouts & DLC_DNNL_NHWC_DST ? tag::nhwc : tag::nchw);
     memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
                                     : memory::dims{group, k / group, c / group, kh, kw};
     // int32 weights from the compiler, converted to s8 by the cached reorder.

@@ -235,3 +235,28 @@ func.func @qconv_wide_weights(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x4x4xi8> attr
   %y = dlc.quantize_linear %s, %one, %zy {axis = 0 : i64} : (tensor<1x1x4x4xf64>, tensor<f64>, tensor<i8>) -> tensor<1x1x4x4xi8>
   return %y : tensor<1x1x4x4xi8>
 }
+
+// -----
+
+// Two int8 convs in a row: the 8-bit tensor between them stays
+// channels-last (layouts slot: NHWC_DST = 2 on the first, NHWC_SRC = 1 on
+// the second), as between f32 library convs.
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<60xi64> = dense<[6, {{.*}}, 2, 0, 0, 0, 1, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<60xi64> = dense<[6, {{.*}}, 1, 0, 0, 0, 1, 0]>
+func.func @qconv_chain(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xui8> attributes {dlc.graph} {
+  %w = dlc.constant dense<1> : tensor<2x2x1x1xi32>
+  %m = dlc.constant dense<[[[[0.5]], [[0.25]]]]> : tensor<1x2x1x1xf64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %z = dlc.constant dense<0> : tensor<ui8>
+  %xi = dlc.cast %x : (tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xi32>
+  %a = dlc.conv %xi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xi32>, tensor<2x2x1x1xi32>) -> tensor<1x2x4x4xi32>
+  %af = dlc.cast %a : (tensor<1x2x4x4xi32>) -> tensor<1x2x4x4xf64>
+  %am = dlc.mul %af, %m : (tensor<1x2x4x4xf64>, tensor<1x2x1x1xf64>) -> tensor<1x2x4x4xf64>
+  %ay = dlc.quantize_linear %am, %one, %z {axis = 0 : i64} : (tensor<1x2x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x2x4x4xui8>
+  %yi = dlc.cast %ay : (tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xi32>
+  %b = dlc.conv %yi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xi32>, tensor<2x2x1x1xi32>) -> tensor<1x2x4x4xi32>
+  %bf = dlc.cast %b : (tensor<1x2x4x4xi32>) -> tensor<1x2x4x4xf64>
+  %bm = dlc.mul %bf, %m : (tensor<1x2x4x4xf64>, tensor<1x2x1x1xf64>) -> tensor<1x2x4x4xf64>
+  %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x2x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x2x4x4xui8>
+  return %by : tensor<1x2x4x4xui8>
+}

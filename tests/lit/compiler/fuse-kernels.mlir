@@ -100,3 +100,29 @@ func.func @int8_prologue(%x: tensor<2x3xf32>) -> tensor<2x4xui8> attributes {dlc
   %y = dlc.quantize_linear %r, %one, %z {axis = 0 : i64} : (tensor<2x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<2x4xui8>
   return %y : tensor<2x4xui8>
 }
+
+// -----
+
+// Two integer convs read one quantized tensor through one cast (CSE merged
+// their prologues): each gets its own copy, so both kernels start at the
+// 8-bit tensor.
+// CHECK-LABEL: func.func @int8_shared_prologue
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x2x4x4xui8>)
+// CHECK: dlc.kernel "cast+conv+cast+mul+quantize_linear"(%[[Q]],
+// CHECK: dlc.kernel "cast+conv+cast+mul+quantize_linear"(%[[Q]],
+func.func @int8_shared_prologue(%q: tensor<1x2x4x4xui8>) -> (tensor<1x2x4x4xui8>, tensor<1x2x2x2xui8>) attributes {dlc.graph} {
+  %w = dlc.constant dense<1> : tensor<2x2x1x1xi32>
+  %m = dlc.constant dense<0.25> : tensor<f64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %z = dlc.constant dense<0> : tensor<ui8>
+  %qi = dlc.cast %q : (tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xi32>
+  %a = dlc.conv %qi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xi32>, tensor<2x2x1x1xi32>) -> tensor<1x2x4x4xi32>
+  %af = dlc.cast %a : (tensor<1x2x4x4xi32>) -> tensor<1x2x4x4xf64>
+  %am = dlc.mul %af, %m : (tensor<1x2x4x4xf64>, tensor<f64>) -> tensor<1x2x4x4xf64>
+  %ay = dlc.quantize_linear %am, %one, %z {axis = 0 : i64} : (tensor<1x2x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x2x4x4xui8>
+  %b = dlc.conv %qi, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xi32>, tensor<2x2x1x1xi32>) -> tensor<1x2x2x2xi32>
+  %bf = dlc.cast %b : (tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xf64>
+  %bm = dlc.mul %bf, %m : (tensor<1x2x2x2xf64>, tensor<f64>) -> tensor<1x2x2x2xf64>
+  %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x2x2x2xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x2x2x2xui8>
+  return %ay, %by : tensor<1x2x4x4xui8>, tensor<1x2x2x2xui8>
+}
