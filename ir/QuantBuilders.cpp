@@ -61,12 +61,19 @@ Value dlc::centerToI32(OpBuilder &b, Location loc, Value v, Value zeroPoint) {
 }
 
 Value dlc::requantize(OpBuilder &b, Location loc, Value acc, Value multiplier,
-                      Value yZeroPoint, bool relu) {
+                      Value yZeroPoint, const RequantActivation &activation) {
   Type f64 = b.getF64Type();
   Value d = MulOp::create(b, loc, castElements(b, loc, acc, f64),
                           castElements(b, loc, multiplier, f64));
-  if (relu)
+  if (activation.relu)
     d = ReluOp::create(b, loc, d.getType(), d);
+  if (activation.clip) {
+    auto bound = [&](std::optional<double> v) {
+      return v ? b.getF64FloatAttr(*v) : FloatAttr();
+    };
+    d = ClipOp::create(b, loc, d.getType(), d, bound(activation.clipMin),
+                       bound(activation.clipMax));
+  }
   auto zpType = typeOf(yZeroPoint);
   auto oneType = RankedTensorType::get(zpType.getShape(), f64);
   Value one = ConstantOp::create(b, loc, DenseElementsAttr::get(oneType, b.getF64FloatAttr(1.0)));

@@ -15,6 +15,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace dlc {
 
 /// `v` with element type `element` (dlc.cast; `v` itself if it has it;
@@ -27,12 +29,20 @@ mlir::Value castElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 mlir::Value centerToI32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                         mlir::Value zeroPoint);
 
-/// quantize_linear(f64(acc) * f64(multiplier), 1.0, yZeroPoint), with
-/// relu(...) before the quantization when `relu`: the requantization of an
-/// i32 accumulator. yZeroPoint holds one element; multiplier broadcasts to
-/// acc's shape.
+/// What runs between the scaling and the quantization: nothing, relu, or a
+/// clip whose bounds are in output-scale units (the f32 bounds / y_scale).
+struct RequantActivation {
+  bool relu = false;
+  bool clip = false;
+  std::optional<double> clipMin, clipMax;
+};
+
+/// quantize_linear(act(f64(acc) * f64(multiplier)), 1.0, yZeroPoint): the
+/// requantization of an i32 accumulator, `act` as `activation` says.
+/// yZeroPoint holds one element; multiplier broadcasts to acc's shape.
 mlir::Value requantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
-                       mlir::Value multiplier, mlir::Value yZeroPoint, bool relu = false);
+                       mlir::Value multiplier, mlir::Value yZeroPoint,
+                       const RequantActivation &activation = {});
 
 } // namespace dlc
 

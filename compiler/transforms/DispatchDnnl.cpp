@@ -506,7 +506,7 @@ void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites
 // (dlc-fuse-kernels keeps the 8-bit -> i32 cast in the consumer's kernel):
 //
 //   cast(x8) [- zp] -> conv|matmul(., w_i32) [+ b_i32] -> cast f64 -> mul m
-//     [-> relu] -> quantize_linear(., qscale, zy)
+//     [-> relu|clip] -> quantize_linear(., qscale, zy)
 //
 // becomes one dlc_dnnl_q{conv2d,matmul}_<src>_<dst> call when the weights
 // are constants whose values fit int8 at every call site.
@@ -639,13 +639,20 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
   q.multiplier = mul.getRhs();
   q.ops.append({toF64, mul});
   next = *mul->getUsers().begin();
-  bool relu = false;
-  if (auto r = llvm::dyn_cast<dlc::ReluOp>(next)) {
-    if (!r->hasOneUse())
+  int64_t activation = DLC_DNNL_QUANT_ACT_NONE;
+  if (llvm::isa<dlc::ReluOp, dlc::ClipOp>(next)) {
+    if (!next->hasOneUse())
       return std::nullopt;
-    relu = true;
-    q.ops.push_back(r);
-    next = *r->getUsers().begin();
+    activation = DLC_DNNL_QUANT_ACT_RELU;
+    if (auto clip = llvm::dyn_cast<dlc::ClipOp>(next)) {
+      activation = DLC_DNNL_QUANT_ACT_CLIP;
+      q.desc[DLC_DNNL_QUANT_CLIP_MIN] =
+          floatBits(clip.getMin() ? float(clip.getMin()->convertToDouble()) : -FLT_MAX);
+      q.desc[DLC_DNNL_QUANT_CLIP_MAX] =
+          floatBits(clip.getMax() ? float(clip.getMax()->convertToDouble()) : FLT_MAX);
+    }
+    q.ops.push_back(next);
+    next = *next->getUsers().begin();
   }
   auto quant = llvm::dyn_cast<dlc::QuantizeLinearOp>(next);
   if (!quant || quant.getInput() != q.ops.back()->getResult(0) ||
@@ -666,7 +673,7 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
   q.desc[DLC_DNNL_QUANT_DST_SIGNED] = dstSigned;
   q.desc[DLC_DNNL_QUANT_SRC_ZP] = q.srcZp != nullptr;
   q.desc[DLC_DNNL_QUANT_PER_CHANNEL] = scales != 1;
-  q.desc[DLC_DNNL_QUANT_RELU] = relu;
+  q.desc[DLC_DNNL_QUANT_ACTIVATION] = activation;
   q.callee = std::string(conv ? "dlc_dnnl_qconv2d_" : "dlc_dnnl_qmatmul_") +
              (srcSigned ? "s8_" : "u8_") + (dstSigned ? "s8" : "u8");
   return q;

@@ -3,13 +3,13 @@
 // A QDQ model (onnxruntime's quantize_static, QDQ format) spells an int8
 // layer as float ops between dequantize and quantize:
 //
-//   q = quantize_linear([relu](conv(dequantize(x), dequantize(w), dequantize(b))), sy, zy)
+//   q = quantize_linear([relu|clip](conv(dequantize(x), dequantize(w), dequantize(b))), sy, zy)
 //
 // which is computed exactly, up to one final rounding, by the integer form
 // (ir/QuantBuilders.h):
 //
 //   acc = conv(i32(x) - zx, i32(w) - zw[oc], b_i32)             (i32)
-//   q   = quantize_linear([relu](f64(acc) * (sx * sw[oc] / sy)), 1, zy)
+//   q   = quantize_linear([relu|clip'](f64(acc) * (sx * sw[oc] / sy)), 1, zy)
 //
 // so the pass rewrites the first into the second: the contraction reads
 // the 8-bit activations and accumulates in i32, and fusion puts the
@@ -24,7 +24,8 @@
 //  * the bias, if any, is the dequantization of an i32 constant with zero
 //    point 0 and scale sx * sw (how quantizers store it), so it adds to acc;
 //  * every intermediate has no other use (relu: max(0, .) commutes with a
-//    positive multiplier).
+//    positive multiplier; clip' is the clip with its bounds divided by sy,
+//    ReLU6 in MobileNets).
 // Anything else is left in float.
 //
 //===----------------------------------------------------------------------===//
@@ -188,12 +189,22 @@ struct FoldQdqContraction : OpRewritePattern<dlc::QuantizeLinearOp> {
     if (failed(yScale) || !perTensor(quant.getScale()) || !isInt8(quant.getOutput()))
       return rewriter.notifyMatchFailure(quant, "not an 8-bit per-tensor f32-scale quantize");
     Value y = quant.getInput();
-    bool relu = false;
+    dlc::RequantActivation activation;
     if (auto r = y.getDefiningOp<dlc::ReluOp>()) {
       if (!r->hasOneUse())
         return failure();
-      relu = true;
+      activation.relu = true;
       y = r.getInput();
+    } else if (auto c = y.getDefiningOp<dlc::ClipOp>()) {
+      // clip(v, lo, hi) / sy = clip(v / sy, lo / sy, hi / sy): sy > 0.
+      if (!c->hasOneUse() || !((*yScale)[0] > 0.0f))
+        return failure();
+      activation.clip = true;
+      if (c.getMin())
+        activation.clipMin = c.getMin()->convertToDouble() / (*yScale)[0];
+      if (c.getMax())
+        activation.clipMax = c.getMax()->convertToDouble() / (*yScale)[0];
+      y = c.getInput();
     }
     Operation *producer = y.getDefiningOp();
     if (!producer || !producer->hasOneUse())
@@ -217,7 +228,7 @@ struct FoldQdqContraction : OpRewritePattern<dlc::QuantizeLinearOp> {
     if (failed(folded))
       return rewriter.notifyMatchFailure(quant, "operands are not foldable dequantizations");
     rewriter.replaceOp(quant, dlc::requantize(rewriter, loc, folded->acc, folded->multiplier,
-                                              quant.getZeroPoint(), relu));
+                                              quant.getZeroPoint(), activation));
     return success();
   }
 

@@ -24,14 +24,14 @@ struct QuantizationSite {
   mlir::Value input;  // the activation operand (f32)
   mlir::Value weight; // a constant f32 tensor
   mlir::Value bias;   // a constant f32 [channels] or null
-  mlir::Value output; // what is quantized: the op's result, or its only user's if a relu
+  mlir::Value output; // what is quantized: the op's result, or its only user's if a relu/clip
   int64_t channelAxis; // of the weight: conv 0, matmul 1, gemm 0 with transB else 1
 };
 
 /// The sites of `graph`, in op order: f32 static-shape conv (any groups),
 /// matmul with a constant 2-D right operand, and gemm (alpha = beta = 1, no
 /// transA) with a constant B and a constant 1-D or no C; the contraction's
-/// result must have a single use (an optional relu, then anything), as
+/// result must have a single use (an optional relu or clip, then anything), as
 /// dlc-fold-qdq requires. Contractions of already dequantized operands (QDQ
 /// models) are not sites.
 llvm::SmallVector<QuantizationSite> collectQuantizationSites(mlir::func::FuncOp graph);

@@ -59,15 +59,16 @@ bool isConstantF32(Value v, int64_t rank) {
   return attr && attr.getElementType().isF32() && typeOf(v).getRank() == rank;
 }
 
-/// The value a site quantizes after `op`: its relu user if that is its only
-/// use, else its result; null when the result has several uses (the folded
+/// The value a site quantizes after `op`: its relu or clip user if that is
+/// its only use, else its result; null when the result has several uses (the folded
 /// kernel could not also produce the f32 value).
 Value quantizedOutput(Operation *op) {
   Value result = op->getResult(0);
   if (!result.hasOneUse())
     return Value();
-  if (auto relu = llvm::dyn_cast<dlc::ReluOp>(*result.getUsers().begin()))
-    return relu.getOutput();
+  Operation *user = *result.getUsers().begin();
+  if (llvm::isa<dlc::ReluOp, dlc::ClipOp>(user))
+    return user->getResult(0);
   return result;
 }
 

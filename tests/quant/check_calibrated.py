@@ -14,7 +14,9 @@ images), and both run on the 450 test images. Required:
 - the three sample layouts (a stacked x.npy, one folder per sample with
   input_0.pb, percentile calibration) all work.
 
-Also the usage errors of the flags: exit 2 (usage) or 1 (bad samples), a
+Also, on a ReLU6 conv model with a signed input: the int8 oneDNN calls
+against the generated integer code (`--no-dnnl`, the exact f64 form), and
+the usage errors of the flags: exit 2 (usage) or 1 (bad samples), a
 message naming the problem, and no output file.
 
 usage: check_calibrated.py --dlc build/bin/dlc [--models mlp,cnn,resnet] [--keep DIR]
@@ -174,6 +176,68 @@ def check_model(kind, dlc, tmp):
                                                                 kernels, diff, spread), problems)
 
 
+def relu6_model(batch=2, seed=3):
+    """x[B,3,16,16] -> Conv3x3(8)+Clip(0,6) -> Conv3x3 s2(8)+Clip(0,6) ->
+    Conv1x1(16) -> GAP -> Flatten -> Gemm(10): MobileNet's ReLU6 and a
+    signed input (a source zero point) in front of the first conv."""
+    rng = np.random.default_rng(seed)
+    inits, nodes, h = [], [], "x"
+    for i, (cin, cout, k, stride, clip) in enumerate([(3, 8, 3, 1, True), (8, 8, 3, 2, True),
+                                                      (8, 16, 1, 1, False)]):
+        w = (rng.standard_normal((cout, cin, k, k)) * np.sqrt(2.0 / (cin * k * k))).astype(np.float32)
+        inits += [numpy_helper.from_array(w, "w%d" % i),
+                  numpy_helper.from_array(rng.uniform(-0.1, 0.1, cout).astype(np.float32), "b%d" % i)]
+        nodes.append(helper.make_node("Conv", [h, "w%d" % i, "b%d" % i], ["c%d" % i], name="conv%d" % i,
+                                      pads=[k // 2] * 4, strides=[stride] * 2))
+        h = "c%d" % i
+        if clip:
+            inits += [numpy_helper.from_array(np.array(0, np.float32), "lo%d" % i),
+                      numpy_helper.from_array(np.array(6, np.float32), "hi%d" % i)]
+            nodes.append(helper.make_node("Clip", [h, "lo%d" % i, "hi%d" % i], ["r%d" % i], name="relu6_%d" % i))
+            h = "r%d" % i
+    fc = (rng.standard_normal((10, 16)) * 0.3).astype(np.float32)
+    inits += [numpy_helper.from_array(fc, "fc"), numpy_helper.from_array(np.zeros(10, np.float32), "fcb")]
+    nodes += [helper.make_node("GlobalAveragePool", [h], ["gap"], name="gap"),
+              helper.make_node("Flatten", ["gap"], ["flat"], name="flatten"),
+              helper.make_node("Gemm", ["flat", "fc", "fcb"], ["logits"], name="fc", transB=1)]
+    graph = helper.make_graph(nodes, "relu6", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 3, 16, 16])],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [batch, 10])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def check_library_vs_generated(dlc, tmp):
+    """The int8 library calls (oneDNN: f32 scaling, clip post-op, source zero
+    point, channels-last) against the generated integer code (--no-dnnl, the
+    exact f64 form) on the ReLU6 model: logits within 2% of their range, and
+    both within 6% of f32 (random weights, calibrated on 8 N(0,1) batches)."""
+    model = os.path.join(tmp, "relu6.onnx")
+    onnx.save(relu6_model(), model)
+    rng = np.random.default_rng(4)
+    calib = os.path.join(tmp, "relu6-calibration")
+    os.makedirs(calib, exist_ok=True)
+    np.save(os.path.join(calib, "x.npy"), rng.standard_normal((16, 3, 16, 16)).astype(np.float32))
+    exes = {k: os.path.join(tmp, "relu6-" + k) for k in ("f32", "int8", "int8-gen")}
+    run_checked([dlc, model, "-o", exes["f32"]])
+    stats = run_checked([dlc, "--quantize=int8", "--calibrate=" + calib, "--stats", model, "-o", exes["int8"]]).stdout
+    run_checked([dlc, "--quantize=int8", "--calibrate=" + calib, "--no-dnnl", model, "-o", exes["int8-gen"]])
+    problems, worst = [], {"library": 0.0, "f32": 0.0}
+    for trial in range(4):
+        x = rng.standard_normal((2, 3, 16, 16)).astype(np.float32)
+        out = {k: run_exe(exe, {"x": x}, tmp)[0] for k, exe in exes.items()}
+        span = float(np.ptp(out["f32"]))
+        worst["library"] = max(worst["library"], float(np.max(np.abs(out["int8"] - out["int8-gen"]))) / span)
+        worst["f32"] = max(worst["f32"], float(np.max(np.abs(out["int8"] - out["f32"]))) / span)
+    if worst["library"] > 0.02:
+        problems.append("library int8 differs from generated int8 by %.3g of the range" % worst["library"])
+    if worst["f32"] > 0.06:
+        problems.append("int8 differs from f32 by %.3g of the range" % worst["f32"])
+    kernels = int(re.search(r"int8 kernels: (\d+)", stats).group(1))
+    if kernels != 4:
+        problems.append("%d int8 kernels, expected 4" % kernels)
+    return report("relu6 (oneDNN int8 vs generated int8): max diff %.3g of the range, vs f32 %.3g, %d int8 "
+                  "kernels" % (worst["library"], worst["f32"], kernels), problems)
+
+
 def check_errors(dlc, tmp):
     """Bad flags and bad samples: a clear message, the exit code, no output."""
     model = os.path.join(tmp, "errors.onnx")
@@ -228,6 +292,7 @@ def main():
 
     checks = [(kind, lambda kind=kind: in_folder(lambda tmp: check_model(kind, args.dlc, tmp)))
               for kind in args.models.split(",")]
+    checks.append(("relu6", lambda: in_folder(lambda tmp: check_library_vs_generated(args.dlc, tmp))))
     checks.append(("errors", lambda: in_folder(lambda tmp: check_errors(args.dlc, tmp))))
     return run_all(checks)
 

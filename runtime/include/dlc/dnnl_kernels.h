@@ -56,12 +56,16 @@ enum {
   DLC_DNNL_LAYOUTS = DLC_DNNL_POST_OPS + 4 * DLC_DNNL_MAX_POST_OPS, /* DLC_DNNL_NHWC_* bits */
   /* int8 kinds: 1 = signed (s8) source / destination, else u8; a source
    * zero point is passed; the multiplier has one value per output channel
-   * (else one); relu before the output zero point. */
+   * (else one); the activation before the output zero point
+   * (DLC_DNNL_QUANT_ACT_*) and a clip's bounds (f32 bits, in output-scale
+   * units). */
   DLC_DNNL_QUANT_SRC_SIGNED = DLC_DNNL_LAYOUTS + 1,
   DLC_DNNL_QUANT_DST_SIGNED,
   DLC_DNNL_QUANT_SRC_ZP,
   DLC_DNNL_QUANT_PER_CHANNEL,
-  DLC_DNNL_QUANT_RELU,
+  DLC_DNNL_QUANT_ACTIVATION,
+  DLC_DNNL_QUANT_CLIP_MIN,
+  DLC_DNNL_QUANT_CLIP_MAX,
   DLC_DNNL_DESC_SIZE
 };
 /* desc[DLC_DNNL_LAYOUTS] (conv, int8 conv and max pool; 0 = all NCHW): which activations are
@@ -94,6 +98,8 @@ enum {
   DLC_DNNL_POST_ADD = 10,      /* dst += the next binary operand */
   DLC_DNNL_POST_MUL = 11       /* dst *= the next binary operand */
 };
+/* desc[DLC_DNNL_QUANT_ACTIVATION] */
+enum { DLC_DNNL_QUANT_ACT_NONE = 0, DLC_DNNL_QUANT_ACT_RELU = 1, DLC_DNNL_QUANT_ACT_CLIP = 2 };
 /* Broadcast of a binary operand against dst. */
 enum {
   DLC_DNNL_BCAST_NONE = 0,     /* same shape as dst */
@@ -124,7 +130,7 @@ void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
                          const float *unused1, float *dst);
 
 /* int8 conv / matmul: the folded QDQ form (dlc-fold-qdq) of a kernel,
- *   dst = saturate(roundeven([relu](f64(acc) * multiplier / qscale)) + dst_zp)
+ *   dst = saturate(roundeven([relu|clip](f64(acc) * multiplier / qscale)) + dst_zp)
  *   acc = conv|matmul(i32(src) - src_zp, weights) + bias          (int32)
  * with 8-bit src and dst (u8 or s8, as the name says), constant weights
  * whose int32 values fit int8 (converted and reordered once), int32 bias
@@ -133,7 +139,8 @@ void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
  * multiplier and qscale once, at its first call (oneDNN 2.6 int8 convs take
  * no run-time scales): they must be constants. oneDNN computes the scaling in
  * f32: a value within rounding error of a .5 tie may land one step from
- * the f64 form. NCHW / row-major, no post-ops besides relu. */
+ * the f64 form. NCHW / row-major (conv: NHWC as DLC_DNNL_LAYOUTS says), no
+ * post-ops besides the activation. */
 #define DLC_DNNL_QUANT_SIGNATURE(name, src_t, dst_t)                                         \
   void name(int64_t *cache, const int64_t *desc, const src_t *src, const int32_t *weights,   \
             const int32_t *bias, const double *multiplier, const double *qscale,             \

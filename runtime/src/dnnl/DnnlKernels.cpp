@@ -675,9 +675,13 @@ dnnl::primitive_attr quantAttr(const int64_t *d, int channelDim,
   if (d[DLC_DNNL_QUANT_SRC_ZP])
     attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
   attr.set_zero_points(DNNL_ARG_DST, 0, {DNNL_RUNTIME_S32_VAL});
-  if (d[DLC_DNNL_QUANT_RELU]) {
+  if (d[DLC_DNNL_QUANT_ACTIVATION] != DLC_DNNL_QUANT_ACT_NONE) {
     dnnl::post_ops ops;
-    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    if (d[DLC_DNNL_QUANT_ACTIVATION] == DLC_DNNL_QUANT_ACT_RELU)
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    else
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, bitsToFloat(d[DLC_DNNL_QUANT_CLIP_MIN]),
+                         bitsToFloat(d[DLC_DNNL_QUANT_CLIP_MAX]));
     attr.set_post_ops(ops);
   }
   return attr;

@@ -102,3 +102,26 @@ func.func @matmul_runtime_weights(%a: tensor<2x3xui8>, %w: tensor<3x4xi8>, %zw: 
   %y = dlc.quantize_linear %m, %sy, %zy : (tensor<2x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x4xui8>
   return %y : tensor<2x4xui8>
 }
+
+// -----
+
+// conv + clip(0, 6) (ReLU6): the clip runs on the scaled accumulator with
+// its bounds divided by sy (6 / 0.5 = 12).
+// CHECK-LABEL: func.func @conv_relu6
+// CHECK: %[[ACC:.*]] = dlc.conv {{.*}} -> tensor<1x1x2x2xi32>
+// CHECK: %[[S:.*]] = dlc.mul
+// CHECK: %[[C:.*]] = dlc.clip %[[S]] {max = 1.200000e+01 : f64, min = 0.000000e+00 : f64} : (tensor<1x1x2x2xf64>) -> tensor<1x1x2x2xf64>
+// CHECK: dlc.quantize_linear %[[C]]
+// CHECK-NOT: dlc.dequantize_linear
+func.func @conv_relu6(%x: tensor<1x1x2x2xui8>) -> tensor<1x1x2x2xui8> {
+  %s = dlc.constant dense<0.5> : tensor<f32>
+  %zx = dlc.constant dense<0> : tensor<ui8>
+  %w = dlc.constant dense<3> : tensor<1x1x1x1xi8>
+  %zw = dlc.constant dense<0> : tensor<i8>
+  %xd = dlc.dequantize_linear %x, %s, %zx : (tensor<1x1x2x2xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x2x2xf32>
+  %wd = dlc.dequantize_linear %w, %s, %zw : (tensor<1x1x1x1xi8>, tensor<f32>, tensor<i8>) -> tensor<1x1x1x1xf32>
+  %c = dlc.conv %xd, %wd {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %r = dlc.clip %c {min = 0.0 : f64, max = 6.0 : f64} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %y = dlc.quantize_linear %r, %s, %zx : (tensor<1x1x2x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x1x2x2xui8>
+  return %y : tensor<1x1x2x2xui8>
+}

@@ -72,3 +72,19 @@ func.func @gemm(%a: tensor<4x2xf32>, %b: tensor<4x2xf32>) -> (tensor<4x3xf32>, t
   %h = dlc.gemm %b, %wt : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %g, %h : tensor<4x3xf32>, tensor<4x3xf32>
 }
+
+// -----
+
+// A clip (ReLU6) as the only user: the site quantizes the clip's result.
+// CHECK-LABEL: func.func @conv_clip
+// CHECK: %[[C:.*]] = dlc.conv
+// CHECK: %[[R:.*]] = dlc.clip %[[C]]
+// CHECK: %[[YQ:.*]] = dlc.quantize_linear %[[R]]
+// CHECK: %[[YD:.*]] = dlc.dequantize_linear %[[YQ]]
+// CHECK: return %[[YD]]
+func.func @conv_clip(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %w = dlc.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %c = dlc.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, dlc.quant_ranges = array<f32: -1.0, 1.0, 0.0, 6.0>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %r = dlc.clip %c {min = 0.0 : f64, max = 6.0 : f64} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %r : tensor<1x1x2x2xf32>
+}
