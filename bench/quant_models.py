@@ -26,7 +26,8 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # as bench/run.py
+if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+    os.environ.update(OMP_WAIT_POLICY="active", GOMP_SPINCOUNT="30000")  # as bench/run.py
 
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402

@@ -23,7 +23,8 @@ torch.manual_seed(0), eval mode) the harness
      (dlc) or fresh (ort, torch) buffers. Median and p90 (nearest rank).
      dlc's num_threads is the team size of its oneDNN kernels (and runs
      independent plan nodes in parallel; docs/performance.md).
-OpenMP's wait policy is passive unless OMP_WAIT_POLICY is set (see below).
+OpenMP threads spin briefly, then sleep (OMP_WAIT_POLICY=active,
+GOMP_SPINCOUNT=30000) unless either variable is set (see below).
 `--target cuda` compiles with `dlc --target=cuda` and times dlc against
 PyTorch eager and torch.compile on the GPU (host input to host output for
 all three, since dlc_model_run takes host buffers); without a GPU it says so
@@ -40,11 +41,12 @@ import sys
 import time
 
 # OpenMP (the oneDNN calls of dlc's kernels; PyTorch) reads its wait policy
-# once, when libgomp loads, so it is set before anything can load it. Passive
-# is what dlc's own executables use (runtime/src/cli/Cli.cpp): spinning idle
-# threads cost several times the run time when other processes share the
-# cores. onnxruntime's thread pool is not OpenMP and keeps its default.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+# once, when libgomp loads, so it is set before anything can load it: a
+# short spin, then sleep, which is what dlc's own executables use
+# (runtime/src/cli/Cli.cpp explains the measurements). onnxruntime's thread
+# pool is not OpenMP and keeps its default.
+if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+    os.environ.update(OMP_WAIT_POLICY="active", GOMP_SPINCOUNT="30000")
 
 import numpy as np  # noqa: E402
 

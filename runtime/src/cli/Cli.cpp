@@ -220,21 +220,28 @@ extern "C" __attribute__((weak)) void dlc_dnnl_layer_norm(int64_t *, const int64
 /// default; with its static work split, a spinning or preempted team member
 /// costs milliseconds per primitive on a machine shared with other jobs
 /// (measured: 2-thread MobileNetV2 1.8 s instead of ~15 ms on the 2-core CI
-/// machine, docs/performance.md). libgomp reads OMP_WAIT_POLICY once, in its
-/// constructor, before main: so an executable using oneDNN whose user did not
-/// choose a policy re-executes itself once with OMP_WAIT_POLICY=passive.
-static void preferSleepingOpenMpThreads(char **argv) {
+/// machine, docs/performance.md). Fully passive threads (futex sleep after
+/// every parallel region) cost the other way: on an AMD EPYC VM waking them
+/// doubled 2-thread MobileNetV2 (5.6 ms vs 2.3 ms spinning). A short spin,
+/// GOMP_SPINCOUNT=30000 (tens of microseconds, then sleep), kept 2.4 ms
+/// there and stayed at or below passive with 2 and 4 competing CPU hogs.
+/// libgomp reads its environment once, in its constructor, before main: so
+/// an executable using oneDNN whose user chose neither variable re-executes
+/// itself once with OMP_WAIT_POLICY=active and GOMP_SPINCOUNT=30000.
+static void preferBriefSpinningOpenMpThreads(char **argv) {
+  // Every dlc_dnnl_* function (int8 ones too) lives in one object of
+  // libdlc_dnnl.a: a model calling any of them links all of them.
   bool usesDnnl = dlc_dnnl_conv2d || dlc_dnnl_matmul || dlc_dnnl_softmax ||
                   dlc_dnnl_layer_norm || dlc_dnnl_max_pool;
-  if (!usesDnnl || std::getenv("OMP_WAIT_POLICY"))
+  if (!usesDnnl || std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT"))
     return;
-  if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
+  if (setenv("OMP_WAIT_POLICY", "active", 1) != 0 || setenv("GOMP_SPINCOUNT", "30000", 1) != 0)
     return;
   execv("/proc/self/exe", argv); // returns only on failure: run as we are
 }
 
 extern "C" int dlc_cli_main(const dlc_model_image *image, int argc, char **argv) {
-  preferSleepingOpenMpThreads(argv);
+  preferBriefSpinningOpenMpThreads(argv);
   try {
     CliOptions options;
     if (int code = parseCliOptions(argc, argv, options); code >= 0)
