@@ -72,8 +72,13 @@ LogicalResult dlc::calibrateAndQuantize(ModuleOp module, const CompileOptions &o
   quantized = 0;
   func::FuncOp graph = findGraph(module);
   SmallVector<QuantizationSite> sites = collectQuantizationSites(graph);
-  if (sites.empty())
-    return success(); // nothing to quantize: the f32 model is the result
+  if (sites.empty()) {
+    // Nothing to quantize: the f32 model is the result, which the user
+    // should know (no samples are read either).
+    llvm::errs() << options.inputPath << ": warning: --quantize=int8: no conv, matmul or gemm "
+                 << "with constant weights to quantize; the model stays f32\n";
+    return success();
+  }
 
   OwningOpRef<ModuleOp> clone = module.clone();
   func::FuncOp cloneGraph = findGraph(*clone);

@@ -266,7 +266,17 @@ def check_errors(dlc, tmp):
         (["--quantize=int8", "--calibrate=" + wrong_shape], 1, "float32[32,64]"),
         (["--quantize=int8", "--calibrate=" + wrong_dtype], 1, "float64[32,64]"),
     ]
+    # No site at all: a warning, exit 0, the f32 model.
+    plain = os.path.join(tmp, "no-sites.onnx")
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="relu")], "no_sites",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), plain)
     problems = []
+    p = subprocess.run([dlc, "--quantize=int8", "--calibrate=" + empty, plain, "-o",
+                        os.path.join(tmp, "no-sites")], capture_output=True, text=True)
+    if p.returncode != 0 or "no conv, matmul or gemm" not in p.stderr:
+        problems.append("model without sites: exit %d, stderr: %s" % (p.returncode, p.stderr.strip()[-300:]))
     for flags, code, message in cases:
         out = os.path.join(tmp, "errors-out")
         p = subprocess.run([dlc, *flags, model, "-o", out], capture_output=True, text=True)
@@ -274,7 +284,7 @@ def check_errors(dlc, tmp):
             problems.append("%s: exit %d (want %d), output %s, stderr: %s" % (
                 " ".join(flags), p.returncode, code, "written" if os.path.exists(out) else "absent",
                 p.stderr.strip()[-300:]))
-    return report("errors: %d cases" % len(cases), problems)
+    return report("errors: %d cases (+ a model with nothing to quantize)" % len(cases), problems)
 
 
 def main():
