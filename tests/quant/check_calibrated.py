@@ -277,6 +277,12 @@ def check_errors(dlc, tmp):
                         os.path.join(tmp, "no-sites")], capture_output=True, text=True)
     if p.returncode != 0 or "no conv, matmul or gemm" not in p.stderr:
         problems.append("model without sites: exit %d, stderr: %s" % (p.returncode, p.stderr.strip()[-300:]))
+    # dlc-run passes the quantization flags on to dlc.
+    dlc_run = os.path.join(os.path.dirname(dlc), "dlc-run")
+    p = subprocess.run([dlc_run, "--quantize=int8", "--calibrate=" + good, model, "--bench", "2"],
+                       capture_output=True, text=True)
+    if p.returncode != 0 or "latency" not in p.stdout:
+        problems.append("dlc-run --quantize=int8: exit %d, %s" % (p.returncode, p.stderr.strip()[-300:]))
     for flags, code, message in cases:
         out = os.path.join(tmp, "errors-out")
         p = subprocess.run([dlc, *flags, model, "-o", out], capture_output=True, text=True)
@@ -284,7 +290,8 @@ def check_errors(dlc, tmp):
             problems.append("%s: exit %d (want %d), output %s, stderr: %s" % (
                 " ".join(flags), p.returncode, code, "written" if os.path.exists(out) else "absent",
                 p.stderr.strip()[-300:]))
-    return report("errors: %d cases (+ a model with nothing to quantize)" % len(cases), problems)
+    return report("errors: %d cases (+ a model with nothing to quantize, dlc-run's pass-through)"
+                  % len(cases), problems)
 
 
 def main():

@@ -1,7 +1,8 @@
 // dlc-run: run a model without building an executable first.
 //
 //   dlc-run [--target=cpu] [-O0..3] [--shape N=d,..]... [--devices=cpu,cuda:0]
-//           [--pipeline] [--place NODE=DEVICE]... MODEL.onnx|ARTEFACT.so [run flags...]
+//           [--pipeline] [--place NODE=DEVICE]... [--precision=P] [--no-dnnl]
+//           [--quantize=int8 --calibrate=DIR ...] MODEL.onnx|ARTEFACT.so [run flags...]
 //
 // An .onnx model is compiled with `dlc --emit=lib` (the dlc next to this
 // binary, else the one on PATH) into a temporary directory that is removed
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +34,9 @@ namespace {
 
 const char *kUsage =
     "usage: dlc-run [--target=cpu] [-O0..3] [--shape NAME=d0,d1,..]... [--devices=cpu,cuda:0]\n"
-    "               [--pipeline] [--place NODE=DEVICE]... MODEL.onnx|MODEL.so\n"
+    "               [--pipeline] [--place NODE=DEVICE]... [--precision=P] [--no-dnnl]\n"
+    "               [--quantize=int8 --calibrate=DIR [--calibrate-method=M] [--percentile=P]]\n"
+    "               MODEL.onnx|MODEL.so\n"
     "               [--data DIR] [--input NAME=FILE]... [--check] [--output-dir DIR]\n"
     "               [--bench N] [--threads T] [--profile FILE] [--print]\n"
     "Flags before the model configure its compilation (.onnx only); flags after it\n"
@@ -125,6 +129,13 @@ int runLibrary(const std::string &library, int argc, char **argv) {
   return rc;
 }
 
+/// dlc flags taking a value (`--name=value` or `--name value`) that dlc-run
+/// passes on when it compiles an .onnx model.
+const char *const kCompileFlagsWithValue[] = {
+    "--target",   "--shape",     "--devices",          "--place",
+    "--precision", "--quantize", "--calibrate",        "--calibrate-method",
+    "--percentile", "--mcpu"};
+
 int dlcRun(int argc, char **argv) {
   std::vector<std::string> compileFlags;
   bool onlyTargetCpu = true; // flags that also make sense for a prebuilt library
@@ -135,11 +146,14 @@ int dlcRun(int argc, char **argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (arg.rfind("--target=", 0) == 0 || arg.rfind("-O", 0) == 0 || arg.rfind("--shape=", 0) == 0 ||
-        arg.rfind("--devices=", 0) == 0 || arg.rfind("--place=", 0) == 0 || arg == "--pipeline") {
+    bool valued = false; // a compile flag of the form --name=value
+    for (const char *prefix : kCompileFlagsWithValue)
+      valued |= arg.rfind(std::string(prefix) + "=", 0) == 0;
+    if (valued || arg.rfind("-O", 0) == 0 || arg == "--pipeline" || arg == "--no-dnnl") {
       compileFlags.push_back(arg);
       onlyTargetCpu &= arg == "--target=cpu";
-    } else if (arg == "--shape" || arg == "--target" || arg == "--devices" || arg == "--place") {
+    } else if (std::find(std::begin(kCompileFlagsWithValue), std::end(kCompileFlagsWithValue),
+                         arg) != std::end(kCompileFlagsWithValue)) {
       if (i + 1 >= argc)
         return usage(arg + " needs a value");
       compileFlags.push_back(arg);
@@ -164,8 +178,8 @@ int dlcRun(int argc, char **argv) {
   char **modelArgv = argv + i;
   if (!endsWith(model, ".onnx")) {
     if (!onlyTargetCpu)
-      return usage("compile flags (-O, --shape, --target, --devices, --place, --pipeline) apply "
-                   "to .onnx models only");
+      return usage("compile flags (-O, --shape, --target, --devices, --place, --pipeline, "
+                   "--precision, --quantize, --calibrate, ...) apply to .onnx models only");
     return runLibrary(model, modelArgc, modelArgv);
   }
 
