@@ -30,10 +30,11 @@ struct QuantizationSite {
 
 /// The sites of `graph`, in op order: f32 static-shape conv (any groups),
 /// matmul with a constant 2-D right operand, and gemm (alpha = beta = 1, no
-/// transA) with a constant B and a constant 1-D or no C; the contraction's
-/// result must have a single use (an optional relu or clip, then anything), as
-/// dlc-fold-qdq requires. Contractions of already dequantized operands (QDQ
-/// models) are not sites.
+/// transA) with a constant B and a constant 1-D or no C. The output is a
+/// single-use relu/clip after the contraction, else the contraction's result
+/// (all its users then read the dequantized value, so dlc-fold-qdq sees one
+/// use). Contractions of already dequantized operands (QDQ models) are not
+/// sites.
 llvm::SmallVector<QuantizationSite> collectQuantizationSites(mlir::func::FuncOp graph);
 
 } // namespace dlc

@@ -60,15 +60,16 @@ bool isConstantF32(Value v, int64_t rank) {
 }
 
 /// The value a site quantizes after `op`: its relu or clip user if that is
-/// its only use, else its result; null when the result has several uses (the folded
-/// kernel could not also produce the f32 value).
+/// its only use, else its result (with any number of users: they all read
+/// the dequantized value, as in a QDQ model, so the contraction's only use
+/// is the quantize that dlc-fold-qdq folds).
 Value quantizedOutput(Operation *op) {
   Value result = op->getResult(0);
-  if (!result.hasOneUse())
-    return Value();
-  Operation *user = *result.getUsers().begin();
-  if (llvm::isa<dlc::ReluOp, dlc::ClipOp>(user))
-    return user->getResult(0);
+  if (result.hasOneUse()) {
+    Operation *user = *result.getUsers().begin();
+    if (llvm::isa<dlc::ReluOp, dlc::ClipOp>(user))
+      return user->getResult(0);
+  }
   return result;
 }
 
@@ -107,8 +108,7 @@ SmallVector<dlc::QuantizationSite> dlc::collectQuantizationSites(func::FuncOp gr
         site->input.getDefiningOp<dlc::DequantizeLinearOp>())
       return;
     site->output = quantizedOutput(op);
-    if (site->output)
-      sites.push_back(*site);
+    sites.push_back(*site);
   });
   return sites;
 }

@@ -29,11 +29,10 @@ func.func @not_a_site(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> tensor<2x4xf3
 
 // -----
 
-// A result with two users cannot be quantized as a whole kernel.
-func.func @two_users(%x: tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+// A gemm with alpha != 1 is not a site (dlc-fold-qdq folds alpha = beta = 1 only).
+func.func @scaled_gemm(%x: tensor<2x3xf32>) -> tensor<2x4xf32> {
   %w = dlc.constant dense<1.0> : tensor<3x4xf32>
   // expected-error @+1 {{ranges on an op that cannot be quantized}}
-  %m = dlc.matmul %x, %w {dlc.quant_ranges = array<f32: -1.0, 1.0, 0.0, 1.0>} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
-  %n = dlc.neg %m : (tensor<2x4xf32>) -> tensor<2x4xf32>
-  return %m, %n : tensor<2x4xf32>, tensor<2x4xf32>
+  %g = dlc.gemm %x, %w {alpha = 2.0 : f32, dlc.quant_ranges = array<f32: -1.0, 1.0, 0.0, 1.0>} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  return %g : tensor<2x4xf32>
 }

@@ -88,3 +88,21 @@ func.func @conv_clip(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
   %r = dlc.clip %c {min = 0.0 : f64, max = 6.0 : f64} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   return %r : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// A result with two users (MobileNet's projection conv feeds the residual
+// add and the next block): both read the dequantized value, so the
+// contraction's only use is the quantize.
+// CHECK-LABEL: func.func @two_users
+// CHECK: %[[M:.*]] = dlc.matmul
+// CHECK: %[[Q:.*]] = dlc.quantize_linear %[[M]]
+// CHECK-NEXT: %[[D:.*]] = dlc.dequantize_linear %[[Q]]
+// CHECK-NEXT: %[[N:.*]] = dlc.neg %[[D]]
+// CHECK-NEXT: return %[[D]], %[[N]]
+func.func @two_users(%x: tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %w = dlc.constant dense<1.0> : tensor<3x4xf32>
+  %m = dlc.matmul %x, %w {dlc.quant_ranges = array<f32: -1.0, 1.0, -3.0, 3.0>} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %n = dlc.neg %m : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %m, %n : tensor<2x4xf32>, tensor<2x4xf32>
+}
