@@ -18,6 +18,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cfloat>
+#include <functional>
 #include <cstring>
 
 namespace dlc {
@@ -435,12 +436,56 @@ std::optional<unsigned> returnedAs(Value value) {
   return use.getOperandNumber();
 }
 
-/// Channels-last between library convs (and max pools): a conv/pool kernel's
-/// result that only feeds library convs/pools (as src or same-shape
-/// residual, the kernel argument used by nothing else) stays NHWC, the
-/// layout oneDNN's convolutions pick, so neither side reorders it. Only kernels called once qualify: the
-/// layout is part of each call site's descriptor. Generated code never sees
-/// such a tensor; the graph keeps its NCHW type.
+/// A kernel of elementwise ops over one 4-D shape whose other operands are
+/// scalars (e.g. dequantize + add + relu + quantize between int8 convs): it
+/// computes the same whatever the layout of that shape, so channels-last
+/// tensors can pass through it. Returns the shape, or nothing.
+/// With `afterLibraryCall`, the kernel may also hold a library call (the
+/// buffers and the call that dlc-dispatch-dnnl wrote): its elementwise
+/// epilogue is then what must not depend on the layout.
+std::optional<SmallVector<int64_t>> layoutAgnosticShape(func::FuncOp kernel,
+                                                        bool afterLibraryCall = false) {
+  if (!kernel || kernel.isExternal() || !kernel->hasAttr(dlc::kKernelAttr) ||
+      kernel.getNumResults() == 0)
+    return std::nullopt;
+  auto first = llvm::dyn_cast<RankedTensorType>(kernel.getResultTypes()[0]);
+  if (!first || first.getRank() != 4 || !first.hasStaticShape())
+    return std::nullopt;
+  SmallVector<int64_t> shape(first.getShape());
+  auto fits = [&](Type type) {
+    auto t = llvm::dyn_cast<RankedTensorType>(type);
+    return t && t.hasStaticShape() && (t.getNumElements() == 1 || t.getShape() == ArrayRef(shape));
+  };
+  if (!llvm::all_of(kernel.getResultTypes(), [&](Type t) {
+        return llvm::cast<ShapedType>(t).getShape() == ArrayRef(shape);
+      }))
+    return std::nullopt;
+  for (Operation &op : kernel.getBody().front()) {
+    if (llvm::isa<func::ReturnOp>(op))
+      continue;
+    if (afterLibraryCall &&
+        llvm::isa<bufferization::ToBufferOp, bufferization::ToTensorOp, memref::ReinterpretCastOp,
+                  memref::GetGlobalOp, memref::AllocOp, func::CallOp>(op))
+      continue;
+    bool elementwise = op.hasTrait<dlc::OpTrait::BroadcastElementwise>() ||
+                       llvm::isa<dlc::QuantizeLinearOp, dlc::DequantizeLinearOp>(op);
+    if (!elementwise || !llvm::all_of(op.getOperandTypes(), fits) ||
+        !llvm::all_of(op.getResultTypes(), fits))
+      return std::nullopt;
+  }
+  return shape;
+}
+
+/// Channels-last between library convs (and max pools): tensors of one 4-D
+/// shape connected through layout-agnostic elementwise kernels form a
+/// component; when every tensor of a component is made by a library
+/// conv/pool (its kernel result, returned once) or by such a kernel, and
+/// every use is a library conv/pool's src or same-shape residual (the kernel
+/// argument used by nothing else) or such a kernel, the whole component
+/// stays NHWC, the layout oneDNN's convolutions pick, and no call reorders
+/// it. Graph inputs and outputs stay NCHW. Only library kernels called once
+/// qualify: the layout is part of each call site's descriptor. The graph
+/// keeps its NCHW types.
 void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites) {
   llvm::DenseMap<Operation *, unsigned> callCount;
   SmallVector<func::CallOp> calls;
@@ -454,10 +499,29 @@ void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites
       }
     });
   }
+  auto calleeOf = [&](func::CallOp call) {
+    return module.lookupSymbol<func::FuncOp>(call.getCallee());
+  };
   auto siteOf = [&](func::CallOp call) -> ConvSite * {
-    auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
-    auto it = sites.find(callee);
-    return it == sites.end() || callCount[callee] != 1 ? nullptr : &it->second;
+    auto it = sites.find(calleeOf(call));
+    return it == sites.end() || callCount[calleeOf(call)] != 1 ? nullptr : &it->second;
+  };
+  // Agnostic kernels: generated elementwise ones, and library conv/pool
+  // kernels (called once) whose result comes out of an elementwise
+  // epilogue after the call (e.g. int8 conv -> dequantize -> add -> relu).
+  llvm::DenseMap<Operation *, std::optional<SmallVector<int64_t>>> agnostic;
+  auto agnosticShape = [&](func::CallOp call) -> const std::optional<SmallVector<int64_t>> & {
+    func::FuncOp callee = calleeOf(call);
+    auto it = agnostic.find(callee);
+    if (it == agnostic.end()) {
+      std::optional<SmallVector<int64_t>> shape;
+      if (!sites.count(callee))
+        shape = layoutAgnosticShape(callee);
+      else if (siteOf(call) && !returnedAs(sites.find(callee)->second.result))
+        shape = layoutAgnosticShape(callee, /*afterLibraryCall=*/true);
+      it = agnostic.try_emplace(callee, shape).first;
+    }
+    return it->second;
   };
   // Which kernel argument a graph operand becomes, as NHWC bits of the
   // consumer's descriptor (0: not a channels-last-capable use).
@@ -475,22 +539,75 @@ void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites
         bits |= DLC_DNNL_NHWC_BINARY0 << index;
     return bits;
   };
-  llvm::DenseMap<Operation *, int64_t> layouts; // kernel -> DLC_DNNL_LAYOUTS
+  // A same-shape operand of an agnostic kernel (not a library call's src,
+  // whose layout is its own descriptor bit).
+  auto isAgnosticUse = [&](OpOperand &use) {
+    auto call = llvm::dyn_cast<func::CallOp>(use.getOwner());
+    if (!call || !agnosticShape(call))
+      return false;
+    if (ConvSite *site = siteOf(call); site && site->src.getArgNumber() == use.getOperandNumber())
+      return false;
+    return llvm::cast<ShapedType>(use.get().getType()).getShape() == ArrayRef(*agnosticShape(call));
+  };
+
+  // Components: union-find over graph values.
+  llvm::DenseMap<Value, Value> parent;
+  std::function<Value(Value)> find = [&](Value v) -> Value {
+    auto it = parent.find(v);
+    if (it == parent.end() || it->second == v)
+      return v;
+    return it->second = find(it->second);
+  };
+  auto unite = [&](Value a, Value b) { parent[find(a)] = find(b); };
+  SmallVector<Value> candidates; // conv/pool results, agnostic kernels' tensors
   for (func::CallOp call : calls) {
-    ConvSite *producer = siteOf(call);
-    if (!producer)
+    if (ConvSite *producer = siteOf(call)) {
+      if (std::optional<unsigned> index = returnedAs(producer->result)) {
+        candidates.push_back(call.getResult(*index));
+        continue;
+      }
+    }
+    if (!agnosticShape(call))
       continue;
-    std::optional<unsigned> index = returnedAs(producer->result);
-    if (!index)
+    Value anchor = call.getResult(0);
+    for (Value result : call.getResults())
+      unite(result, anchor), candidates.push_back(result);
+    for (OpOperand &operand : call->getOpOperands())
+      if (isAgnosticUse(operand))
+        unite(operand.get(), anchor), candidates.push_back(operand.get());
+  }
+  // A value can be NHWC if a conv/pool (once-called, returned result) or an
+  // agnostic kernel makes it and only such consumers read it.
+  auto valueFits = [&](Value v) {
+    auto call = v.getDefiningOp<func::CallOp>();
+    if (!call || v.use_empty())
+      return false;
+    bool madeByConv = false;
+    if (ConvSite *producer = siteOf(call)) {
+      std::optional<unsigned> index = returnedAs(producer->result);
+      madeByConv = index && call.getResult(*index) == v;
+    }
+    if (!madeByConv && !agnosticShape(call))
+      return false;
+    return llvm::all_of(v.getUses(),
+                        [&](OpOperand &use) { return useBits(use) != 0 || isAgnosticUse(use); });
+  };
+  llvm::DenseMap<Value, bool> componentFits;
+  for (Value v : candidates) {
+    auto [it, inserted] = componentFits.try_emplace(find(v), true);
+    it->second = it->second && valueFits(v);
+  }
+  llvm::DenseMap<Operation *, int64_t> layouts; // kernel -> DLC_DNNL_LAYOUTS
+  llvm::DenseSet<Value> done;
+  for (Value v : candidates) {
+    if (!componentFits.lookup(find(v)) || !done.insert(v).second)
       continue;
-    Value tensor = call.getResult(*index);
-    if (tensor.use_empty() ||
-        !llvm::all_of(tensor.getUses(), [&](OpOperand &use) { return useBits(use) != 0; }))
-      continue;
-    layouts[module.lookupSymbol<func::FuncOp>(call.getCallee())] |= DLC_DNNL_NHWC_DST;
-    for (OpOperand &use : tensor.getUses())
-      layouts[module.lookupSymbol<func::FuncOp>(
-          llvm::cast<func::CallOp>(use.getOwner()).getCallee())] |= useBits(use);
+    auto call = v.getDefiningOp<func::CallOp>();
+    if (siteOf(call)) // a library result, returned or through its epilogue
+      layouts[calleeOf(call)] |= DLC_DNNL_NHWC_DST;
+    for (OpOperand &use : v.getUses())
+      if (int64_t bits = useBits(use))
+        layouts[calleeOf(llvm::cast<func::CallOp>(use.getOwner()))] |= bits;
   }
   for (auto [kernel, bits] : layouts) {
     memref::GlobalOp global = sites.find(kernel)->second.desc;

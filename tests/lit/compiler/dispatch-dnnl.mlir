@@ -261,3 +261,33 @@ func.func @qconv_chain(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xui8> attribute
   %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x2x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x2x4x4xui8>
   return %by : tensor<1x2x4x4xui8>
 }
+
+// -----
+
+// A library conv whose kernel goes on with elementwise ops after the call
+// (here a relu on the 8-bit result) still hands its consumer a channels-last
+// tensor: the epilogue computes the same in either layout.
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<62xi64> = dense<[6, 1, 3, {{.*}}, 2, 0, 0, 0, 1, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<62xi64> = dense<[6, 1, 3, {{.*}}, 1, 0, 0, 0, 1, 0, 0, 0]>
+// CHECK-LABEL: func.func @qconv_epilogue_chain
+// CHECK: func.func private @k0_fused
+// CHECK: call @dlc_dnnl_qconv2d_u8_u8(
+// CHECK: dlc.relu
+func.func @qconv_epilogue_chain(%x: tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xui8> attributes {dlc.graph} {
+  %w = dlc.constant dense<1> : tensor<3x3x1x1xi32>
+  %m = dlc.constant dense<[[[[0.5]], [[0.25]], [[0.125]]]]> : tensor<1x3x1x1xf64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %z = dlc.constant dense<0> : tensor<ui8>
+  %xi = dlc.cast %x : (tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xi32>
+  %a = dlc.conv %xi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x3x4x4xi32>, tensor<3x3x1x1xi32>) -> tensor<1x3x4x4xi32>
+  %af = dlc.cast %a : (tensor<1x3x4x4xi32>) -> tensor<1x3x4x4xf64>
+  %am = dlc.mul %af, %m : (tensor<1x3x4x4xf64>, tensor<1x3x1x1xf64>) -> tensor<1x3x4x4xf64>
+  %ay = dlc.quantize_linear %am, %one, %z {axis = 0 : i64} : (tensor<1x3x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x3x4x4xui8>
+  %ar = dlc.relu %ay : (tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xui8>
+  %yi = dlc.cast %ar : (tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xi32>
+  %b = dlc.conv %yi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x3x4x4xi32>, tensor<3x3x1x1xi32>) -> tensor<1x3x4x4xi32>
+  %bf = dlc.cast %b : (tensor<1x3x4x4xi32>) -> tensor<1x3x4x4xf64>
+  %bm = dlc.mul %bf, %m : (tensor<1x3x4x4xf64>, tensor<1x3x1x1xf64>) -> tensor<1x3x4x4xf64>
+  %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x3x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x3x4x4xui8>
+  return %by : tensor<1x3x4x4xui8>
+}
