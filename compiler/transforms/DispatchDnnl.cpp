@@ -460,6 +460,18 @@ std::optional<SmallVector<int64_t>> layoutAgnosticShape(func::FuncOp kernel,
         return llvm::cast<ShapedType>(t).getShape() == ArrayRef(shape);
       }))
     return std::nullopt;
+  // A tensor of the shape both the call and the epilogue read would have
+  // the call's layout in one and the component's in the other (scalars,
+  // such as a shared zero point, have no layout).
+  for (BlockArgument arg : kernel.getArguments()) {
+    if (llvm::cast<ShapedType>(arg.getType()).getShape() != ArrayRef(shape))
+      continue;
+    bool byCall = false, byEpilogue = false;
+    for (Operation *user : arg.getUsers())
+      (llvm::isa<bufferization::ToBufferOp>(user) ? byCall : byEpilogue) = true;
+    if (byCall && byEpilogue)
+      return std::nullopt;
+  }
   for (Operation &op : kernel.getBody().front()) {
     if (llvm::isa<func::ReturnOp>(op))
       continue;
@@ -541,12 +553,19 @@ void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites
   };
   // A same-shape operand of an agnostic kernel (not a library call's src,
   // whose layout is its own descriptor bit).
+  // In a library kernel only an argument that its epilogue alone reads
+  // qualifies: one the call reads too (src, post-op operand) has the
+  // layout of its descriptor bit, which the epilogue would not share.
   auto isAgnosticUse = [&](OpOperand &use) {
     auto call = llvm::dyn_cast<func::CallOp>(use.getOwner());
     if (!call || !agnosticShape(call))
       return false;
-    if (ConvSite *site = siteOf(call); site && site->src.getArgNumber() == use.getOperandNumber())
-      return false;
+    if (siteOf(call)) {
+      BlockArgument arg = calleeOf(call).getArgument(use.getOperandNumber());
+      if (llvm::any_of(arg.getUsers(),
+                       [](Operation *user) { return llvm::isa<bufferization::ToBufferOp>(user); }))
+        return false;
+    }
     return llvm::cast<ShapedType>(use.get().getType()).getShape() == ArrayRef(*agnosticShape(call));
   };
 

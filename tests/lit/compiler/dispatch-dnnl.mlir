@@ -291,3 +291,30 @@ func.func @qconv_epilogue_chain(%x: tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xui8> 
   %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x3x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x3x4x4xui8>
   return %by : tensor<1x3x4x4xui8>
 }
+
+// -----
+
+// The epilogue reads the conv's own source (y = q(conv(x)) + x): the call
+// reads x as NCHW, so the epilogue's result cannot be NHWC either and the
+// next conv gets a plain tensor (layouts 0 on both).
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<62xi64> = dense<[6, 1, 5, {{.*}}, 0, 0, 0, 0, 1, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<62xi64> = dense<[6, 1, 5, {{.*}}, 0, 0, 0, 0, 1, 0, 0, 0]>
+// CHECK-LABEL: func.func @qconv_epilogue_reads_src
+func.func @qconv_epilogue_reads_src(%x: tensor<1x5x4x4xui8>) -> tensor<1x5x4x4xui8> attributes {dlc.graph} {
+  %w = dlc.constant dense<1> : tensor<5x5x1x1xi32>
+  %m = dlc.constant dense<0.25> : tensor<1x5x1x1xf64>
+  %one = dlc.constant dense<1.0> : tensor<f64>
+  %z = dlc.constant dense<0> : tensor<ui8>
+  %xi = dlc.cast %x : (tensor<1x5x4x4xui8>) -> tensor<1x5x4x4xi32>
+  %a = dlc.conv %xi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x5x4x4xi32>, tensor<5x5x1x1xi32>) -> tensor<1x5x4x4xi32>
+  %af = dlc.cast %a : (tensor<1x5x4x4xi32>) -> tensor<1x5x4x4xf64>
+  %am = dlc.mul %af, %m : (tensor<1x5x4x4xf64>, tensor<1x5x1x1xf64>) -> tensor<1x5x4x4xf64>
+  %ay = dlc.quantize_linear %am, %one, %z {axis = 0 : i64} : (tensor<1x5x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x5x4x4xui8>
+  %s = dlc.add %ay, %x : (tensor<1x5x4x4xui8>, tensor<1x5x4x4xui8>) -> tensor<1x5x4x4xui8>
+  %yi = dlc.cast %s : (tensor<1x5x4x4xui8>) -> tensor<1x5x4x4xi32>
+  %b = dlc.conv %yi, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x5x4x4xi32>, tensor<5x5x1x1xi32>) -> tensor<1x5x4x4xi32>
+  %bf = dlc.cast %b : (tensor<1x5x4x4xi32>) -> tensor<1x5x4x4xf64>
+  %bm = dlc.mul %bf, %m : (tensor<1x5x4x4xf64>, tensor<1x5x1x1xf64>) -> tensor<1x5x4x4xf64>
+  %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x5x4x4xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x5x4x4xui8>
+  return %by : tensor<1x5x4x4xui8>
+}
