@@ -2,9 +2,10 @@
 """int8 vs fp32 latency on conv-bound models (issue 6's >= 1.8x target).
 
 Models: `conv_chain` (six Conv3x3 64->64 + Relu on [1, 64, 56, 56], random
-He weights, seed 0; needs no torch) and torchvision `resnet50` /
-`mobilenetv2` exported by bench/harness (random weights, seed 0, BatchNorm
-folded; skipped without torch). Each is compiled f32 and with
+He weights, seed 0; needs no torch), torchvision `resnet50` /
+`mobilenetv2` and, on request, `bert` (the BERT-base-sized encoder), all
+exported by bench/harness (random weights, seed 0, BatchNorm folded;
+skipped without torch). Each is compiled f32 and with
 `--quantize=int8 --calibrate` on 16 samples (N(0,1) for the torchvision
 models, U[0,1) for the chain); both builds call oneDNN (f32 convs, int8
 VNNI convs). onnxruntime runs the f32 model and its own `quantize_static`
@@ -55,7 +56,7 @@ def conv_chain(path, layers=6, channels=64, size=56):
     return shape, lambda rng, n: rng.uniform(0, 1, [n] + shape[1:]).astype(np.float32)
 
 
-def torchvision_model(name, path):
+def harness_model(name, path):
     sys.path.insert(0, HERE)
     import torch
     from harness import models
@@ -104,7 +105,7 @@ def dlc_ms(exe, threads, runs):
 
 def run_model(name, args, tmp):
     path = os.path.join(tmp, name + ".onnx")
-    shape, draw = conv_chain(path) if name == "conv_chain" else torchvision_model(name, path)
+    shape, draw = conv_chain(path) if name == "conv_chain" else harness_model(name, path)
     rng = np.random.default_rng(1)
     calibration = draw(rng, SAMPLES)
     calib = os.path.join(tmp, name + "-calibration")
@@ -141,7 +142,8 @@ def run_model(name, args, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dlc", required=True)
-    ap.add_argument("--models", default="conv_chain,resnet50,mobilenetv2")
+    ap.add_argument("--models", default="conv_chain,resnet50,mobilenetv2",
+                    help="also: bert (bench/harness encoder; slow)")
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--keep")
