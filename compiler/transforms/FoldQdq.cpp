@@ -14,9 +14,10 @@
 // so the pass rewrites the first into the second: the contraction reads
 // the 8-bit activations and accumulates in i32, and fusion puts the
 // requantization into the same kernel as its epilogue. Constant weights
-// are centered (w - zw) and, for gemm transB, transposed here, once. Matched for conv,
-// matmul (2-D constant-free weights [K, N]) and gemm (alpha = beta = 1, no
-// transA; transB weights are transposed) when
+// are centered (w - zw) and, for gemm transB, transposed here, once.
+// Matched for conv, matmul (2-D weights [K, N]; a following Add of the i32
+// bias counts as gemm's C) and gemm (alpha = beta = 1, no transA; transB
+// weights are transposed) when
 //  * x is dequantized per tensor, w per tensor or per output channel
 //    (conv axis 0, matmul/gemm the N axis), both from 8-bit integers;
 //  * sx, sw and sy are f32 constants (the multiplier is computed here, in
@@ -216,6 +217,16 @@ struct FoldQdqContraction : OpRewritePattern<dlc::QuantizeLinearOp> {
             .Case([&](dlc::MatMulOp mm) {
               return foldMatMul(mm.getLhs(), mm.getRhs(), Value(), false, (*yScale)[0],
                                 rewriter, loc);
+            })
+            .Case([&](dlc::AddOp add) -> FailureOr<Folded> {
+              // ONNX MatMul + Add: the added operand is the bias.
+              for (unsigned i = 0; i < 2; ++i) {
+                auto mm = add->getOperand(i).getDefiningOp<dlc::MatMulOp>();
+                if (mm && mm->hasOneUse() && add.getType() == mm.getOutput().getType())
+                  return foldMatMul(mm.getLhs(), mm.getRhs(), add->getOperand(1 - i), false,
+                                    (*yScale)[0], rewriter, loc);
+              }
+              return failure();
             })
             .Case([&](dlc::GemmOp gemm) -> FailureOr<Folded> {
               if (gemm.getTransA() || gemm.getAlpha().convertToDouble() != 1.0 ||

@@ -26,11 +26,17 @@ struct QuantizationSite {
   mlir::Value bias;   // a constant f32 [channels] or null
   mlir::Value output; // what is quantized: the op's result, or its only user's if a relu/clip
   int64_t channelAxis; // of the weight: conv 0, matmul 1, gemm 0 with transB else 1
+  /// Where the bias is an operand: the op itself (conv, gemm), or the add
+  /// after a matmul (ONNX MatMul + Add), whose result is then the
+  /// contraction's result.
+  mlir::Operation *biasOwner = nullptr;
+  unsigned biasIndex = 0;
 };
 
 /// The sites of `graph`, in op order: f32 static-shape conv (any groups),
-/// matmul with a constant 2-D right operand, and gemm (alpha = beta = 1, no
-/// transA) with a constant B and a constant 1-D or no C. The output is a
+/// matmul with a constant 2-D right operand (and, if its only user adds a
+/// constant [N], that bias), and gemm (alpha = beta = 1, no transA) with a
+/// constant B and a constant 1-D or no C. The output is a
 /// single-use relu/clip after the contraction, else the contraction's result
 /// (all its users then read the dequantized value, so dlc-fold-qdq sees one
 /// use). Contractions of already dequantized operands (QDQ models) are not

@@ -86,12 +86,27 @@ SmallVector<dlc::QuantizationSite> dlc::collectQuantizationSites(func::FuncOp gr
                   (c.getBias() && (!isConstantF32(c.getBias(), 1) ||
                                    typeOf(c.getBias()).getDimSize(0) != channels)))
                 return std::nullopt;
-              return QuantizationSite{c, c.getInput(), c.getWeight(), c.getBias(), {}, 0};
+              return QuantizationSite{c, c.getInput(), c.getWeight(), c.getBias(), {}, 0, c, 2};
             })
             .Case([](dlc::MatMulOp m) -> std::optional<QuantizationSite> {
               if (typeOf(m.getLhs()).getRank() < 2 || !isConstantF32(m.getRhs(), 2))
                 return std::nullopt;
-              return QuantizationSite{m, m.getLhs(), m.getRhs(), {}, {}, 1};
+              QuantizationSite site{m, m.getLhs(), m.getRhs(), {}, {}, 1};
+              // MatMul + Add(constant [N]): the bias of the contraction.
+              auto add = m.getOutput().hasOneUse()
+                             ? llvm::dyn_cast<dlc::AddOp>(*m.getOutput().getUsers().begin())
+                             : dlc::AddOp();
+              if (add && add.getType() == m.getOutput().getType()) {
+                unsigned index = add.getLhs() == m.getOutput() ? 1 : 0;
+                Value bias = add->getOperand(index);
+                if (bias != m.getOutput() && isConstantF32(bias, 1) &&
+                    typeOf(bias).getDimSize(0) == typeOf(m.getRhs()).getDimSize(1)) {
+                  site.bias = bias;
+                  site.biasOwner = add;
+                  site.biasIndex = index;
+                }
+              }
+              return site;
             })
             .Case([](dlc::GemmOp g) -> std::optional<QuantizationSite> {
               int64_t axis = g.getTransB() ? 0 : 1;
@@ -101,13 +116,13 @@ SmallVector<dlc::QuantizationSite> dlc::collectQuantizationSites(func::FuncOp gr
                                 typeOf(g.getC()).getDimSize(0) !=
                                     typeOf(g.getB()).getDimSize(axis))))
                 return std::nullopt;
-              return QuantizationSite{g, g.getA(), g.getB(), g.getC(), {}, axis};
+              return QuantizationSite{g, g.getA(), g.getB(), g.getC(), {}, axis, g, 2};
             })
             .Default([](Operation *) { return std::nullopt; });
     if (!site || !isStaticF32(site->input) || !isStaticF32(op->getResult(0)) ||
         site->input.getDefiningOp<dlc::DequantizeLinearOp>())
       return;
-    site->output = quantizedOutput(op);
+    site->output = quantizedOutput(site->bias ? site->biasOwner : op);
     sites.push_back(*site);
   });
   return sites;
@@ -141,7 +156,7 @@ public:
     op->setOperand(0, x);
     op->setOperand(1, w);
     if (site.bias)
-      op->setOperand(2, quantizeBias(site.bias, xScale, wScale, loc));
+      site.biasOwner->setOperand(site.biasIndex, quantizeBias(site.bias, xScale, wScale, loc));
     // The output: q/dq right after it, read by all of its former users.
     Value y = site.output;
     b.setInsertionPointAfterValue(y);

@@ -14,9 +14,9 @@ images), and both run on the 450 test images. Required:
 - the three sample layouts (a stacked x.npy, one folder per sample with
   input_0.pb, percentile calibration) all work.
 
-Also, on a ReLU6 conv model with a signed input: the int8 oneDNN calls
-against the generated integer code (`--no-dnnl`, the exact f64 form), and
-the usage errors of the flags: exit 2 (usage) or 1 (bad samples), a
+Also, on a ReLU6 conv model with a signed input and an MLP of ONNX MatMul +
+Add: the int8 oneDNN calls against the generated integer code (`--no-dnnl`,
+the exact f64 form), and the usage errors of the flags: exit 2 (usage) or 1 (bad samples), a
 message naming the problem, and no output file.
 
 usage: check_calibrated.py --dlc build/bin/dlc [--models mlp,cnn,resnet] [--keep DIR]
@@ -205,24 +205,50 @@ def relu6_model(batch=2, seed=3):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def check_library_vs_generated(dlc, tmp):
+def matmul_bias_model(seed=5):
+    """x[4,16] -> MatMul(16x32) + Add(b) + Relu -> MatMul(32x8) + Add(b): ONNX
+    MatMul + Add as exporters write Linear layers (the bias folds into i32)."""
+    rng = np.random.default_rng(seed)
+    inits = [numpy_helper.from_array((rng.standard_normal((16, 32)) * 0.3).astype(np.float32), "w1"),
+             numpy_helper.from_array(rng.uniform(-0.2, 0.2, 32).astype(np.float32), "b1"),
+             numpy_helper.from_array((rng.standard_normal((32, 8)) * 0.3).astype(np.float32), "w2"),
+             numpy_helper.from_array(rng.uniform(-0.2, 0.2, 8).astype(np.float32), "b2")]
+    n = helper.make_node
+    nodes = [n("MatMul", ["x", "w1"], ["m1"], name="fc1"), n("Add", ["m1", "b1"], ["a1"], name="bias1"),
+             n("Relu", ["a1"], ["r1"], name="relu1"), n("MatMul", ["r1", "w2"], ["m2"], name="fc2"),
+             n("Add", ["m2", "b2"], ["y"], name="bias2")]
+    graph = helper.make_graph(nodes, "matmul_bias", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 8])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+# name -> (model builder, input shape, int8 kernels expected)
+LIBRARY_CASES = {
+    "relu6": (relu6_model, (2, 3, 16, 16), 4),
+    "matmul_bias": (matmul_bias_model, (4, 16), 2),
+}
+
+
+def check_library_vs_generated(dlc, tmp, name):
     """The int8 library calls (oneDNN: f32 scaling, clip post-op, source zero
-    point, channels-last) against the generated integer code (--no-dnnl, the
-    exact f64 form) on the ReLU6 model: logits within 2% of their range, and
-    both within 6% of f32 (random weights, calibrated on 8 N(0,1) batches)."""
-    model = os.path.join(tmp, "relu6.onnx")
-    onnx.save(relu6_model(), model)
+    point, channels-last, folded MatMul + Add bias) against the generated
+    integer code (--no-dnnl, the exact f64 form): outputs within 2% of their
+    range, and both within 6% of f32 (random weights, calibrated on 64
+    N(0,1) samples, so that the test inputs rarely leave the ranges)."""
+    build, shape, expected_kernels = LIBRARY_CASES[name]
+    model = os.path.join(tmp, name + ".onnx")
+    onnx.save(build(), model)
     rng = np.random.default_rng(4)
-    calib = os.path.join(tmp, "relu6-calibration")
+    calib = os.path.join(tmp, name + "-calibration")
     os.makedirs(calib, exist_ok=True)
-    np.save(os.path.join(calib, "x.npy"), rng.standard_normal((16, 3, 16, 16)).astype(np.float32))
-    exes = {k: os.path.join(tmp, "relu6-" + k) for k in ("f32", "int8", "int8-gen")}
+    np.save(os.path.join(calib, "x.npy"), rng.standard_normal((64 * shape[0],) + shape[1:]).astype(np.float32))
+    exes = {k: os.path.join(tmp, name + "-" + k) for k in ("f32", "int8", "int8-gen")}
     run_checked([dlc, model, "-o", exes["f32"]])
     stats = run_checked([dlc, "--quantize=int8", "--calibrate=" + calib, "--stats", model, "-o", exes["int8"]]).stdout
     run_checked([dlc, "--quantize=int8", "--calibrate=" + calib, "--no-dnnl", model, "-o", exes["int8-gen"]])
     problems, worst = [], {"library": 0.0, "f32": 0.0}
     for trial in range(4):
-        x = rng.standard_normal((2, 3, 16, 16)).astype(np.float32)
+        x = rng.standard_normal(shape).astype(np.float32)
         out = {k: run_exe(exe, {"x": x}, tmp)[0] for k, exe in exes.items()}
         span = float(np.ptp(out["f32"]))
         worst["library"] = max(worst["library"], float(np.max(np.abs(out["int8"] - out["int8-gen"]))) / span)
@@ -232,10 +258,10 @@ def check_library_vs_generated(dlc, tmp):
     if worst["f32"] > 0.06:
         problems.append("int8 differs from f32 by %.3g of the range" % worst["f32"])
     kernels = int(re.search(r"int8 kernels: (\d+)", stats).group(1))
-    if kernels != 4:
-        problems.append("%d int8 kernels, expected 4" % kernels)
-    return report("relu6 (oneDNN int8 vs generated int8): max diff %.3g of the range, vs f32 %.3g, %d int8 "
-                  "kernels" % (worst["library"], worst["f32"], kernels), problems)
+    if kernels != expected_kernels:
+        problems.append("%d int8 kernels, expected %d" % (kernels, expected_kernels))
+    return report("%s (oneDNN int8 vs generated int8): max diff %.3g of the range, vs f32 %.3g, %d int8 "
+                  "kernels" % (name, worst["library"], worst["f32"], kernels), problems)
 
 
 def check_errors(dlc, tmp):
@@ -309,7 +335,9 @@ def main():
 
     checks = [(kind, lambda kind=kind: in_folder(lambda tmp: check_model(kind, args.dlc, tmp)))
               for kind in args.models.split(",")]
-    checks.append(("relu6", lambda: in_folder(lambda tmp: check_library_vs_generated(args.dlc, tmp))))
+    for name in LIBRARY_CASES:
+        checks.append((name, lambda name=name: in_folder(
+            lambda tmp: check_library_vs_generated(args.dlc, tmp, name))))
     checks.append(("errors", lambda: in_folder(lambda tmp: check_errors(args.dlc, tmp))))
     return run_all(checks)
 

@@ -125,3 +125,29 @@ func.func @conv_relu6(%x: tensor<1x1x2x2xui8>) -> tensor<1x1x2x2xui8> {
   %y = dlc.quantize_linear %r, %s, %zx : (tensor<1x1x2x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x1x2x2xui8>
   return %y : tensor<1x1x2x2xui8>
 }
+
+// -----
+
+// ONNX MatMul + Add of an i32 bias dequantized at scale sx * sw: the add
+// joins the i32 accumulator, as gemm's C does.
+// CHECK-LABEL: func.func @matmul_add_bias
+// CHECK: %[[ACC:.*]] = dlc.matmul {{.*}} -> tensor<4x2xi32>
+// CHECK: %[[ACCB:.*]] = dlc.add %[[ACC]], %{{.*}} : (tensor<4x2xi32>, tensor<2xi32>) -> tensor<4x2xi32>
+// CHECK: dlc.cast %[[ACCB]] : (tensor<4x2xi32>) -> tensor<4x2xf64>
+// CHECK-NOT: dlc.dequantize_linear
+func.func @matmul_add_bias(%a: tensor<4x3xui8>) -> tensor<4x2xui8> {
+  %s = dlc.constant dense<0.5> : tensor<f32>
+  %z = dlc.constant dense<0> : tensor<ui8>
+  %w = dlc.constant dense<3> : tensor<3x2xi8>
+  %zw = dlc.constant dense<0> : tensor<i8>
+  %b = dlc.constant dense<[4, -4]> : tensor<2xi32>
+  %sb = dlc.constant dense<0.25> : tensor<f32>
+  %zb = dlc.constant dense<0> : tensor<i32>
+  %ad = dlc.dequantize_linear %a, %s, %z : (tensor<4x3xui8>, tensor<f32>, tensor<ui8>) -> tensor<4x3xf32>
+  %wd = dlc.dequantize_linear %w, %s, %zw : (tensor<3x2xi8>, tensor<f32>, tensor<i8>) -> tensor<3x2xf32>
+  %bd = dlc.dequantize_linear %b, %sb, %zb : (tensor<2xi32>, tensor<f32>, tensor<i32>) -> tensor<2xf32>
+  %m = dlc.matmul %ad, %wd : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  %y = dlc.add %m, %bd : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %q = dlc.quantize_linear %y, %s, %z : (tensor<4x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<4x2xui8>
+  return %q : tensor<4x2xui8>
+}

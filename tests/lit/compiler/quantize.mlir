@@ -106,3 +106,22 @@ func.func @two_users(%x: tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) 
   %n = dlc.neg %m : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %m, %n : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// ONNX MatMul + Add(constant [N]): the add's constant becomes the i32 bias
+// (scale sx * sw[n] = 1/255 * [1, 2] / 127; -16192.5 rounds to even) and
+// the add's result is the site's output.
+// CHECK-LABEL: func.func @matmul_bias
+// CHECK: %[[BQ:.*]] = dlc.constant dense<[32385, -16192]> : tensor<2xi32>
+// CHECK: %[[BD:.*]] = dlc.dequantize_linear %[[BQ]]
+// CHECK: %[[M:.*]] = dlc.matmul
+// CHECK: %[[A:.*]] = dlc.add %[[M]], %[[BD]]
+// CHECK: %[[Q:.*]] = dlc.quantize_linear %[[A]]
+func.func @matmul_bias(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %w = dlc.constant dense<[[1.0, 2.0], [-1.0, 0.5]]> : tensor<2x2xf32>
+  %b = dlc.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %m = dlc.matmul %x, %w {dlc.quant_ranges = array<f32: 0.0, 1.0, -2.0, 4.0>} : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %a = dlc.add %m, %b : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %a : tensor<3x2xf32>
+}
