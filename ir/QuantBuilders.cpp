@@ -74,8 +74,11 @@ Value dlc::requantize(OpBuilder &b, Location loc, Value acc, Value multiplier,
     d = ClipOp::create(b, loc, d.getType(), d, bound(activation.clipMin),
                        bound(activation.clipMax));
   }
+  if (activation.gelu)
+    d = GeluOp::create(b, loc, d.getType(), d, b.getStringAttr(activation.geluApproximate));
   auto zpType = typeOf(yZeroPoint);
   auto oneType = RankedTensorType::get(zpType.getShape(), f64);
-  Value one = ConstantOp::create(b, loc, DenseElementsAttr::get(oneType, b.getF64FloatAttr(1.0)));
-  return QuantizeLinearOp::create(b, loc, d, one, yZeroPoint, b.getI64IntegerAttr(0));
+  Value scale = ConstantOp::create(
+      b, loc, DenseElementsAttr::get(oneType, b.getF64FloatAttr(activation.outputScale.value_or(1.0))));
+  return QuantizeLinearOp::create(b, loc, d, scale, yZeroPoint, b.getI64IntegerAttr(0));
 }

@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <optional>
+#include <string>
 
 namespace dlc {
 
@@ -35,6 +36,12 @@ struct RequantActivation {
   bool relu = false;
   bool clip = false;
   std::optional<double> clipMin, clipMax;
+  /// GELU (`geluApproximate` "none" or "tanh") does not commute with a
+  /// scale: the multiplier is then sx * sw alone and the quantization
+  /// divides by `outputScale` (y_scale) after the GELU.
+  bool gelu = false;
+  std::string geluApproximate = "none";
+  std::optional<double> outputScale;
 };
 
 /// quantize_linear(act(f64(acc) * f64(multiplier)), 1.0, yZeroPoint): the

@@ -642,7 +642,7 @@ void chooseLayouts(ModuleOp module, llvm::DenseMap<Operation *, ConvSite> &sites
 // (dlc-fuse-kernels keeps the 8-bit -> i32 cast in the consumer's kernel):
 //
 //   cast(x8) [- zp] -> conv|matmul(., w_i32) [+ b_i32] -> cast f64 -> mul m
-//     [-> relu|clip] -> quantize_linear(., qscale, zy)
+//     [-> relu|clip|gelu] -> quantize_linear(., qscale, zy)
 //
 // becomes one dlc_dnnl_q{conv2d,matmul}_<src>_<dst> call when the weights
 // are constants whose values fit int8 at every call site.
@@ -776,10 +776,13 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
   q.ops.append({toF64, mul});
   next = *mul->getUsers().begin();
   int64_t activation = DLC_DNNL_QUANT_ACT_NONE;
-  if (llvm::isa<dlc::ReluOp, dlc::ClipOp>(next)) {
+  if (llvm::isa<dlc::ReluOp, dlc::ClipOp, dlc::GeluOp>(next)) {
     if (!next->hasOneUse())
       return std::nullopt;
     activation = DLC_DNNL_QUANT_ACT_RELU;
+    if (auto gelu = llvm::dyn_cast<dlc::GeluOp>(next))
+      activation = gelu.getApproximate() == "tanh" ? DLC_DNNL_QUANT_ACT_GELU_TANH
+                                                   : DLC_DNNL_QUANT_ACT_GELU_ERF;
     if (auto clip = llvm::dyn_cast<dlc::ClipOp>(next)) {
       activation = DLC_DNNL_QUANT_ACT_CLIP;
       q.desc[DLC_DNNL_QUANT_CLIP_MIN] =
@@ -798,9 +801,12 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
     return std::nullopt;
   q.qscale = quant.getScale();
   q.dstZp = quant.getZeroPoint();
-  if (conv && (!sameConstantAtEveryCall(q.multiplier, constants) ||
-               !sameConstantAtEveryCall(q.qscale, constants)))
-    return std::nullopt; // the library fixes a conv's scales at its first call
+  // The library fixes a conv's scales, and a gelu's 1 / qscale, at the
+  // call site's first call.
+  bool gelu = activation == DLC_DNNL_QUANT_ACT_GELU_ERF || activation == DLC_DNNL_QUANT_ACT_GELU_TANH;
+  if ((conv && !sameConstantAtEveryCall(q.multiplier, constants)) ||
+      ((conv || gelu) && !sameConstantAtEveryCall(q.qscale, constants)))
+    return std::nullopt;
   q.ops.push_back(quant);
   bool dstSigned = !elementOf(quant.getOutput()).isUnsignedInteger();
   q.desc[DLC_DNNL_HAS_BIAS] = q.bias != nullptr;

@@ -3,7 +3,7 @@
 // A QDQ model (onnxruntime's quantize_static, QDQ format) spells an int8
 // layer as float ops between dequantize and quantize:
 //
-//   q = quantize_linear([relu|clip](conv(dequantize(x), dequantize(w), dequantize(b))), sy, zy)
+//   q = quantize_linear([relu|clip|gelu](conv(dequantize(x), dequantize(w), dequantize(b))), sy, zy)
 //
 // which is computed exactly, up to one final rounding, by the integer form
 // (ir/QuantBuilders.h):
@@ -26,7 +26,8 @@
 //    point 0 and scale sx * sw (how quantizers store it), so it adds to acc;
 //  * every intermediate has no other use (relu: max(0, .) commutes with a
 //    positive multiplier; clip' is the clip with its bounds divided by sy,
-//    ReLU6 in MobileNets).
+//    ReLU6 in MobileNets; gelu does not commute with sy, so with a gelu the
+//    multiplier is sx * sw and the quantize divides by sy after it).
 // Anything else is left in float.
 //
 //===----------------------------------------------------------------------===//
@@ -206,16 +207,25 @@ struct FoldQdqContraction : OpRewritePattern<dlc::QuantizeLinearOp> {
       if (c.getMax())
         activation.clipMax = c.getMax()->convertToDouble() / (*yScale)[0];
       y = c.getInput();
+    } else if (auto g = y.getDefiningOp<dlc::GeluOp>()) {
+      // gelu(v) / sy != gelu(v / sy): scale by sx * sw, gelu, then divide by sy.
+      if (!g->hasOneUse())
+        return failure();
+      activation.gelu = true;
+      activation.geluApproximate = g.getApproximate().str();
+      activation.outputScale = (*yScale)[0];
+      y = g.getInput();
     }
     Operation *producer = y.getDefiningOp();
     if (!producer || !producer->hasOneUse())
       return rewriter.notifyMatchFailure(quant, "input is not a contraction used only here");
     Location loc = rewriter.getFusedLoc({producer->getLoc(), quant.getLoc()});
+    float multiplierScale = activation.gelu ? 1.0f : (*yScale)[0]; // see the gelu case
     FailureOr<Folded> folded =
         llvm::TypeSwitch<Operation *, FailureOr<Folded>>(producer)
-            .Case([&](dlc::ConvOp conv) { return foldConv(conv, (*yScale)[0], rewriter, loc); })
+            .Case([&](dlc::ConvOp conv) { return foldConv(conv, multiplierScale, rewriter, loc); })
             .Case([&](dlc::MatMulOp mm) {
-              return foldMatMul(mm.getLhs(), mm.getRhs(), Value(), false, (*yScale)[0],
+              return foldMatMul(mm.getLhs(), mm.getRhs(), Value(), false, multiplierScale,
                                 rewriter, loc);
             })
             .Case([&](dlc::AddOp add) -> FailureOr<Folded> {
@@ -224,7 +234,7 @@ struct FoldQdqContraction : OpRewritePattern<dlc::QuantizeLinearOp> {
                 auto mm = add->getOperand(i).getDefiningOp<dlc::MatMulOp>();
                 if (mm && mm->hasOneUse() && add.getType() == mm.getOutput().getType())
                   return foldMatMul(mm.getLhs(), mm.getRhs(), add->getOperand(1 - i), false,
-                                    (*yScale)[0], rewriter, loc);
+                                    multiplierScale, rewriter, loc);
               }
               return failure();
             })
@@ -233,7 +243,7 @@ struct FoldQdqContraction : OpRewritePattern<dlc::QuantizeLinearOp> {
                   gemm.getBeta().convertToDouble() != 1.0)
                 return failure();
               return foldMatMul(gemm.getA(), gemm.getB(), gemm.getC(), gemm.getTransB(),
-                                (*yScale)[0], rewriter, loc);
+                                multiplierScale, rewriter, loc);
             })
             .Default([](Operation *) { return failure(); });
     if (failed(folded))

@@ -59,7 +59,7 @@ bool isConstantF32(Value v, int64_t rank) {
   return attr && attr.getElementType().isF32() && typeOf(v).getRank() == rank;
 }
 
-/// The value a site quantizes after `op`: its relu or clip user if that is
+/// The value a site quantizes after `op`: its relu, clip or gelu user if that is
 /// its only use, else its result (with any number of users: they all read
 /// the dequantized value, as in a QDQ model, so the contraction's only use
 /// is the quantize that dlc-fold-qdq folds).
@@ -67,7 +67,7 @@ Value quantizedOutput(Operation *op) {
   Value result = op->getResult(0);
   if (result.hasOneUse()) {
     Operation *user = *result.getUsers().begin();
-    if (llvm::isa<dlc::ReluOp, dlc::ClipOp>(user))
+    if (llvm::isa<dlc::ReluOp, dlc::ClipOp, dlc::GeluOp>(user))
       return user->getResult(0);
   }
   return result;

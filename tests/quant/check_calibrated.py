@@ -205,9 +205,11 @@ def relu6_model(batch=2, seed=3):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def matmul_bias_model(seed=5):
-    """x[4,16] -> MatMul(16x32) + Add(b) + Relu -> MatMul(32x8) + Add(b): ONNX
-    MatMul + Add as exporters write Linear layers (the bias folds into i32)."""
+def matmul_bias_model(seed=5, activation="Relu"):
+    """x[4,16] -> MatMul(16x32) + Add(b) + Relu|Gelu -> MatMul(32x8) + Add(b):
+    ONNX MatMul + Add as exporters write Linear layers (the bias folds into
+    i32); Gelu (opset 20) is BERT's, which does not commute with the output
+    scale."""
     rng = np.random.default_rng(seed)
     inits = [numpy_helper.from_array((rng.standard_normal((16, 32)) * 0.3).astype(np.float32), "w1"),
              numpy_helper.from_array(rng.uniform(-0.2, 0.2, 32).astype(np.float32), "b1"),
@@ -215,17 +217,18 @@ def matmul_bias_model(seed=5):
              numpy_helper.from_array(rng.uniform(-0.2, 0.2, 8).astype(np.float32), "b2")]
     n = helper.make_node
     nodes = [n("MatMul", ["x", "w1"], ["m1"], name="fc1"), n("Add", ["m1", "b1"], ["a1"], name="bias1"),
-             n("Relu", ["a1"], ["r1"], name="relu1"), n("MatMul", ["r1", "w2"], ["m2"], name="fc2"),
+             n(activation, ["a1"], ["r1"], name="act1"), n("MatMul", ["r1", "w2"], ["m2"], name="fc2"),
              n("Add", ["m2", "b2"], ["y"], name="bias2")]
     graph = helper.make_graph(nodes, "matmul_bias", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 16])],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 8])], inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
 
 
 # name -> (model builder, input shape, int8 kernels expected)
 LIBRARY_CASES = {
     "relu6": (relu6_model, (2, 3, 16, 16), 4),
     "matmul_bias": (matmul_bias_model, (4, 16), 2),
+    "matmul_gelu": (lambda: matmul_bias_model(activation="Gelu"), (4, 16), 2),
 }
 
 

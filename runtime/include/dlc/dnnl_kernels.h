@@ -99,7 +99,16 @@ enum {
   DLC_DNNL_POST_MUL = 11       /* dst *= the next binary operand */
 };
 /* desc[DLC_DNNL_QUANT_ACTIVATION] */
-enum { DLC_DNNL_QUANT_ACT_NONE = 0, DLC_DNNL_QUANT_ACT_RELU = 1, DLC_DNNL_QUANT_ACT_CLIP = 2 };
+enum {
+  DLC_DNNL_QUANT_ACT_NONE = 0,
+  DLC_DNNL_QUANT_ACT_RELU = 1,
+  DLC_DNNL_QUANT_ACT_CLIP = 2,
+  /* gelu(x) does not commute with the output scale: the output scales are
+   * the multiplier alone, then gelu, then 1 / qscale (read once, at the
+   * call site's first call: qscale must be constant). */
+  DLC_DNNL_QUANT_ACT_GELU_ERF = 3,
+  DLC_DNNL_QUANT_ACT_GELU_TANH = 4
+};
 /* Broadcast of a binary operand against dst. */
 enum {
   DLC_DNNL_BCAST_NONE = 0,     /* same shape as dst */
@@ -131,6 +140,7 @@ void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
 
 /* int8 conv / matmul: the folded QDQ form (dlc-fold-qdq) of a kernel,
  *   dst = saturate(roundeven([relu|clip](f64(acc) * multiplier / qscale)) + dst_zp)
+ *   (gelu: saturate(roundeven(gelu(f64(acc) * multiplier) / qscale) + dst_zp))
  *   acc = conv|matmul(i32(src) - src_zp, weights) + bias          (int32)
  * with 8-bit src and dst (u8 or s8, as the name says), constant weights
  * whose int32 values fit int8 (converted and reordered once), int32 bias

@@ -652,11 +652,18 @@ extern "C" void dlc_dnnl_max_pool(int64_t *cache, const int64_t *d, const float 
 
 namespace {
 /// multiplier / qscale in f32: one per channel or one.
+bool isGelu(const int64_t *d) {
+  return d[DLC_DNNL_QUANT_ACTIVATION] == DLC_DNNL_QUANT_ACT_GELU_ERF ||
+         d[DLC_DNNL_QUANT_ACTIVATION] == DLC_DNNL_QUANT_ACT_GELU_TANH;
+}
+
+/// multiplier / qscale in f32 (multiplier alone before a gelu, which
+/// applies 1 / qscale after it): one per channel or one.
 std::vector<float> outputScales(const int64_t *d, size_t channels, const double *multiplier,
                                 const double *qscale) {
   std::vector<float> scales(d[DLC_DNNL_QUANT_PER_CHANNEL] ? channels : 1);
   for (size_t c = 0; c < scales.size(); ++c)
-    scales[c] = float(multiplier[c] / *qscale);
+    scales[c] = float(isGelu(d) ? multiplier[c] : multiplier[c] / *qscale);
   return scales;
 }
 
@@ -664,7 +671,7 @@ std::vector<float> outputScales(const int64_t *d, size_t channels, const double 
 /// `fixedScales`, else given at run time), runtime zero points, relu.
 /// oneDNN 2.6's int8 convolutions take no runtime scales, so the compiler
 /// only dispatches convs whose scales are constants (dlc-dispatch-dnnl).
-dnnl::primitive_attr quantAttr(const int64_t *d, int channelDim,
+dnnl::primitive_attr quantAttr(const int64_t *d, int channelDim, double qscale,
                                const std::vector<float> *fixedScales = nullptr) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
@@ -678,11 +685,21 @@ dnnl::primitive_attr quantAttr(const int64_t *d, int channelDim,
   attr.set_zero_points(DNNL_ARG_DST, 0, {DNNL_RUNTIME_S32_VAL});
   if (d[DLC_DNNL_QUANT_ACTIVATION] != DLC_DNNL_QUANT_ACT_NONE) {
     dnnl::post_ops ops;
-    if (d[DLC_DNNL_QUANT_ACTIVATION] == DLC_DNNL_QUANT_ACT_RELU)
+    switch (d[DLC_DNNL_QUANT_ACTIVATION]) {
+    case DLC_DNNL_QUANT_ACT_RELU:
       ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-    else
+      break;
+    case DLC_DNNL_QUANT_ACT_CLIP:
       ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, bitsToFloat(d[DLC_DNNL_QUANT_CLIP_MIN]),
                          bitsToFloat(d[DLC_DNNL_QUANT_CLIP_MAX]));
+      break;
+    default: // gelu, then the 1 / qscale the output scales left out
+      ops.append_eltwise(float(1.0 / qscale),
+                         d[DLC_DNNL_QUANT_ACTIVATION] == DLC_DNNL_QUANT_ACT_GELU_ERF
+                             ? dnnl::algorithm::eltwise_gelu_erf
+                             : dnnl::algorithm::eltwise_gelu_tanh,
+                         0.f, 0.f);
+    }
     attr.set_post_ops(ops);
   }
   return attr;
@@ -741,7 +758,8 @@ void quantConv(int64_t *cache, const int64_t *d, const void *src, const int32_t 
         anyWeights(wdims, dt::s8, tag::any);
     auto desc = convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst);
     std::vector<float> scales = outputScales(d, size_t(k), multiplier, qscale);
-    dnnl::convolution_forward::primitive_desc pd(desc, quantAttr(d, 1, &scales), cpuEngine());
+    dnnl::convolution_forward::primitive_desc pd(desc, quantAttr(d, 1, *qscale, &scales),
+                                                 cpuEngine());
     finish<dnnl::convolution_forward>(s, pd);
   });
   QuantArgs q(d, size_t(d[5]), nullptr, qscale, srcZp, dstZp);
@@ -766,7 +784,7 @@ void quantMatMul(int64_t *cache, const int64_t *d, const void *lhs, const int32_
     memory::desc anyWeights({k, n}, dt::s8, tag::any);
     auto desc = hasBias ? dnnl::matmul::desc(s.src, anyWeights, s.bias, s.dst)
                         : dnnl::matmul::desc(s.src, anyWeights, s.dst);
-    dnnl::matmul::primitive_desc pd(desc, quantAttr(d, 1), cpuEngine());
+    dnnl::matmul::primitive_desc pd(desc, quantAttr(d, 1, *qscale), cpuEngine());
     finish<dnnl::matmul>(s, pd);
   });
   QuantArgs q(d, size_t(d[3]), multiplier, qscale, srcZp, dstZp);

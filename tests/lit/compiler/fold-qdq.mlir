@@ -151,3 +151,27 @@ func.func @matmul_add_bias(%a: tensor<4x3xui8>) -> tensor<4x2xui8> {
   %q = dlc.quantize_linear %y, %s, %z : (tensor<4x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<4x2xui8>
   return %q : tensor<4x2xui8>
 }
+
+// -----
+
+// gelu does not commute with the output scale: the multiplier is sx * sw
+// alone (0.5 * 0.5 = 0.25) and the quantize divides by sy = 0.5 after the
+// gelu.
+// CHECK-LABEL: func.func @matmul_gelu
+// CHECK-DAG: %[[M:.*]] = dlc.constant dense<2.500000e-01> : tensor<f64>
+// CHECK-DAG: %[[SY:.*]] = dlc.constant dense<5.000000e-01> : tensor<f64>
+// CHECK: %[[S:.*]] = dlc.mul %{{.*}}, %[[M]]
+// CHECK: %[[G:.*]] = dlc.gelu %[[S]] : (tensor<4x2xf64>) -> tensor<4x2xf64>
+// CHECK: dlc.quantize_linear %[[G]], %[[SY]]
+func.func @matmul_gelu(%a: tensor<4x3xui8>) -> tensor<4x2xui8> {
+  %s = dlc.constant dense<0.5> : tensor<f32>
+  %z = dlc.constant dense<0> : tensor<ui8>
+  %w = dlc.constant dense<3> : tensor<3x2xi8>
+  %zw = dlc.constant dense<0> : tensor<i8>
+  %ad = dlc.dequantize_linear %a, %s, %z : (tensor<4x3xui8>, tensor<f32>, tensor<ui8>) -> tensor<4x3xf32>
+  %wd = dlc.dequantize_linear %w, %s, %zw : (tensor<3x2xi8>, tensor<f32>, tensor<i8>) -> tensor<3x2xf32>
+  %m = dlc.matmul %ad, %wd : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  %g = dlc.gelu %m : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %q = dlc.quantize_linear %g, %s, %z : (tensor<4x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<4x2xui8>
+  return %q : tensor<4x2xui8>
+}
