@@ -2,13 +2,14 @@
 #include "compiler/driver/Calibrate.h"
 #include "compiler/Passes.h"
 #include "compiler/driver/CalibrationRunner.h"
+#include "compiler/driver/Compile.h"
+#include "compiler/driver/ScratchDir.h"
 #include "compiler/transforms/QuantizationSites.h"
 #include "ir/Ops.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <unistd.h>
@@ -16,23 +17,6 @@
 using namespace mlir;
 
 namespace {
-
-func::FuncOp findGraph(ModuleOp module) {
-  for (auto f : module.getOps<func::FuncOp>())
-    if (f->hasAttr(dlc::kGraphAttr))
-      return f;
-  return nullptr;
-}
-
-/// Removes a temporary folder and what is in it.
-struct TempFolder {
-  llvm::SmallString<128> path;
-  std::error_code ec = llvm::sys::fs::createUniqueDirectory("dlc-calibrate", path);
-  ~TempFolder() {
-    if (!ec)
-      llvm::sys::fs::remove_directories(path);
-  }
-};
 
 /// Makes every site's input and output observable in `graph` (a clone):
 /// an input of the model by its name, anything else as an extra result
@@ -90,14 +74,14 @@ LogicalResult dlc::calibrateAndQuantize(ModuleOp module, const CompileOptions &o
   }
   auto observed = instrument(cloneGraph, cloneSites);
 
-  TempFolder folder;
+  ScratchDir folder("dlc-calibrate");
   if (folder.ec) {
     llvm::errs() << "error: cannot create a temporary folder: " << folder.ec.message() << "\n";
     return failure();
   }
   CompileOptions libOptions = options;
   libOptions.emit = EmitKind::Lib;
-  libOptions.outputPath = (folder.path + "/calibrate.so").str();
+  libOptions.outputPath = folder.file("calibrate.so");
   libOptions.stats = false;
   libOptions.devices.clear();
   libOptions.placements.clear();

@@ -1,6 +1,7 @@
 //===- CalibrationSamples.cpp - the input samples of --calibrate=DIR ------===//
 #include "compiler/driver/CalibrationSamples.h"
 #include "dlc/runtime.h"
+#include "runtime/src/Format.h" // libdlcrt's `float32[1,4]`
 
 #include <algorithm>
 #include <filesystem>
@@ -11,17 +12,6 @@ using dlc::rt::HostTensor;
 
 namespace {
 
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? "," : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-std::string describe(int32_t dtype, const std::vector<int64_t> &shape) {
-  return std::string(dlc_dtype_name(dtype)) + shapeText(shape);
-}
-
 bool isTensorFile(const fs::path &p) {
   return p.extension() == ".npy" || p.extension() == ".pb";
 }
@@ -31,16 +21,16 @@ bool isTensorFile(const fs::path &p) {
 bool splitSamples(const HostTensor &t, const dlc::InputSpec &spec, const std::string &path,
                   std::vector<HostTensor> &out, std::string &error) {
   if (t.dtype != spec.dtype) {
-    error = path + ": input '" + spec.name + "' expects " + describe(spec.dtype, spec.shape) +
-            ", the file holds " + describe(t.dtype, t.shape);
+    error = path + ": input '" + spec.name + "' expects " + dlc::rt::typeText(spec.dtype, spec.shape) +
+            ", the file holds " + dlc::rt::typeText(t.dtype, t.shape);
     return false;
   }
   const std::vector<int64_t> &s = spec.shape;
   bool stacked = !s.empty() && t.shape.size() == s.size() && s[0] > 0 && t.shape[0] > 0 &&
                  t.shape[0] % s[0] == 0 && std::equal(s.begin() + 1, s.end(), t.shape.begin() + 1);
   if (!stacked) {
-    error = path + ": input '" + spec.name + "' expects " + describe(spec.dtype, s) +
-            " (or a stack of them along dim 0), the file holds " + describe(t.dtype, t.shape);
+    error = path + ": input '" + spec.name + "' expects " + dlc::rt::typeText(spec.dtype, s) +
+            " (or a stack of them along dim 0), the file holds " + dlc::rt::typeText(t.dtype, t.shape);
     return false;
   }
   size_t count = size_t(t.shape[0] / s[0]), bytes = t.data.size() / count;

@@ -26,6 +26,13 @@
 
 using namespace mlir;
 
+func::FuncOp dlc::findGraph(ModuleOp module) {
+  for (auto f : module.getOps<func::FuncOp>())
+    if (f->hasAttr(dlc::kGraphAttr))
+      return f;
+  return nullptr;
+}
+
 void dlc::registerCompilerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
@@ -101,13 +108,6 @@ void splitKernelsByDevice(ModuleOp hostKernels, ModuleOp cudaKernels) {
   for (auto f : llvm::to_vector(cudaKernels.getOps<func::FuncOp>()))
     if (f->hasAttr(dlc::kKernelAttr) && !onCuda(f))
       f.erase();
-}
-
-func::FuncOp findGraph(ModuleOp module) {
-  for (auto f : module.getOps<func::FuncOp>())
-    if (f->hasAttr(dlc::kGraphAttr))
-      return f;
-  return nullptr;
 }
 
 /// Runs the stages [first, last] of the pipeline for `options` on `module`.

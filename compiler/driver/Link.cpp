@@ -2,6 +2,7 @@
 #include "compiler/driver/Link.h"
 #include "compiler/driver/LibraryApi.h"
 #include "compiler/driver/Output.h"
+#include "compiler/driver/ScratchDir.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -12,23 +13,6 @@
 
 using namespace llvm;
 
-namespace {
-/// A scratch directory removed with everything in it on scope exit.
-struct ScratchDir {
-  SmallString<128> path;
-  std::error_code ec;
-  ScratchDir() { ec = sys::fs::createUniqueDirectory("dlc-link", path); }
-  ~ScratchDir() {
-    if (!ec)
-      sys::fs::remove_directories(path);
-  }
-  std::string file(StringRef name) const {
-    SmallString<128> p(path);
-    sys::path::append(p, name);
-    return std::string(p);
-  }
-};
-} // namespace
 
 /// The folder holding libdlcrt.a: `../lib` from the dlc binary (build tree
 /// and install prefix alike), overridable with DLC_RUNTIME_LIB_DIR.
@@ -119,7 +103,7 @@ bool dlc::linkExecutable(const std::string &object, bool usesDnnl,
                           error) ||
       !dnnlLinkArgs(usesDnnl, dnnl, error))
     return false;
-  ScratchDir scratch;
+  dlc::ScratchDir scratch("dlc-link");
   if (scratch.ec) {
     error = "cannot create a temporary directory: " + scratch.ec.message();
     return false;
@@ -142,7 +126,7 @@ bool dlc::linkSharedLibrary(const std::string &object, bool usesDnnl, const Grap
   std::vector<std::string> dnnl;
   if (!findRuntimeLibrary("libdlcrt.a", runtime, error) || !dnnlLinkArgs(usesDnnl, dnnl, error))
     return false;
-  ScratchDir scratch;
+  dlc::ScratchDir scratch("dlc-link");
   if (scratch.ec) {
     error = "cannot create a temporary directory: " + scratch.ec.message();
     return false;

@@ -345,19 +345,86 @@ Value asPointer(OpBuilder &b, Location loc, Value buffer) {
                                            0, {1}, {1});
 }
 
-func::FuncOp declareLibraryFunction(ModuleOp module, StringRef name) {
+/// The private declaration of library function `name`, typed by the call's
+/// arguments (every call of one name passes the same types).
+func::FuncOp declareLibraryFunction(ModuleOp module, StringRef name, ValueRange args) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
-  MLIRContext *ctx = module.getContext();
-  auto i64s = pointerType(IntegerType::get(ctx, 64));
-  auto f32s = pointerType(Float32Type::get(ctx));
-  auto cache = MemRefType::get({2}, IntegerType::get(ctx, 64));
-  SmallVector<Type> inputs{cache, i64s, f32s, f32s, f32s, f32s, f32s, f32s};
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-  auto fn = func::FuncOp::create(b, module.getLoc(), name, b.getFunctionType(inputs, {}));
+  auto fn = func::FuncOp::create(b, module.getLoc(), name,
+                                 b.getFunctionType(TypeRange(args), {}));
   fn.setPrivate();
   return fn;
 }
+
+/// One kernel being rewritten into a library call: the call site's
+/// descriptor (constant) and primitive cache (mutable) globals, the result
+/// buffer, and `args` (cache, descriptor, then the operands the caller adds
+/// with `pointer`; `finish` appends the result).
+struct LibraryCall {
+  LibraryCall(ModuleOp module, func::FuncOp kernel, ArrayRef<int64_t> desc, Operation *tail)
+      : module(module), tail(tail), loc(tail->getLoc()), b(tail) {
+    MLIRContext *ctx = module.getContext();
+    auto i64 = IntegerType::get(ctx, 64);
+    OpBuilder globals = OpBuilder::atBlockBegin(module.getBody());
+    std::string stem = kernel.getSymName().str();
+    auto descType = MemRefType::get({int64_t(desc.size())}, i64);
+    auto descValue =
+        DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64), desc);
+    descGlobal = memref::GlobalOp::create(
+        globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
+        globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
+        globals.getUnitAttr(), /*alignment=*/IntegerAttr());
+    auto cacheType = MemRefType::get({2}, i64);
+    auto zeros = DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0});
+    memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
+                             globals.getStringAttr("private"), TypeAttr::get(cacheType), zeros,
+                             /*constant=*/UnitAttr(), globals.getI64IntegerAttr(8));
+
+    resultType = llvm::cast<RankedTensorType>(tail->getResult(0).getType());
+    out = memref::AllocOp::create(
+        b, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+        b.getI64IntegerAttr(64));
+    outPointer = asPointer(b, loc, out);
+    args.push_back(memref::GetGlobalOp::create(
+        b, loc, cacheType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem)));
+    args.push_back(asPointer(b, loc,
+                             memref::GetGlobalOp::create(
+                                 b, loc, descType,
+                                 FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem))));
+  }
+
+  /// A tensor operand as the bare pointer the library takes.
+  Value pointer(Value tensor) {
+    auto type = llvm::cast<RankedTensorType>(tensor.getType());
+    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+    Value m = bufferization::ToBufferOp::create(b, loc, memrefType, tensor, /*read_only=*/true);
+    return asPointer(b, loc, m);
+  }
+
+  /// Calls `callee` with the arguments and the result pointer, replaces the
+  /// tail's result with the call's and erases `ops` (the tail last).
+  /// Returns the call's result as a tensor.
+  Value finish(StringRef callee, ArrayRef<Operation *> ops) {
+    args.push_back(outPointer);
+    func::CallOp::create(b, loc, declareLibraryFunction(module, callee, args), args);
+    Value result = bufferization::ToTensorOp::create(b, loc, resultType, out, /*restrict=*/true,
+                                                     /*writable=*/true);
+    tail->getResult(0).replaceAllUsesWith(result);
+    for (Operation *op : llvm::reverse(ops))
+      op->erase();
+    return result;
+  }
+
+  ModuleOp module;
+  Operation *tail;
+  Location loc;
+  OpBuilder b;
+  memref::GlobalOp descGlobal;
+  RankedTensorType resultType;
+  Value out, outPointer; // the result buffer, and as a pointer
+  SmallVector<Value> args;
+};
 
 /// A kernel rewritten into a library conv or pooling, for the layout choice.
 struct ConvSite {
@@ -368,60 +435,19 @@ struct ConvSite {
 };
 
 std::optional<ConvSite> rewrite(ModuleOp module, func::FuncOp kernel, Dispatch &d) {
-  MLIRContext *ctx = module.getContext();
-  Operation *tail = d.ops.back();
-  Location loc = tail->getLoc();
-  auto i64 = IntegerType::get(ctx, 64);
-
-  // Per call site: the descriptor (constant) and the primitive cache (mutable).
-  OpBuilder globals = OpBuilder::atBlockBegin(module.getBody());
-  std::string stem = kernel.getSymName().str();
-  auto descType = MemRefType::get({int64_t(d.desc.size())}, i64);
-  auto descValue = DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
-                                          ArrayRef<int64_t>(d.desc));
-  auto descGlobal = memref::GlobalOp::create(
-      globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
-      globals.getStringAttr("private"), TypeAttr::get(descType), descValue,
-      globals.getUnitAttr(), /*alignment=*/IntegerAttr());
-  auto cacheType = MemRefType::get({2}, i64);
-  auto zeros = DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0});
-  memref::GlobalOp::create(globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
-                           globals.getStringAttr("private"), TypeAttr::get(cacheType), zeros,
-                           /*constant=*/UnitAttr(), globals.getI64IntegerAttr(8));
-
-  OpBuilder b(tail);
-  auto buffer = [&](Value tensor) -> Value {
-    auto type = llvm::cast<RankedTensorType>(tensor.getType());
-    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
-    Value m = bufferization::ToBufferOp::create(b, loc, memrefType, tensor, /*read_only=*/true);
-    return asPointer(b, loc, m);
-  };
-  auto resultType = llvm::cast<RankedTensorType>(tail->getResult(0).getType());
-  Value out = memref::AllocOp::create(
-      b, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
-      b.getI64IntegerAttr(64));
-  Value outPointer = asPointer(b, loc, out);
-  Value cache = memref::GetGlobalOp::create(
-      b, loc, cacheType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem));
-  Value desc = memref::GetGlobalOp::create(
-      b, loc, descType, FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem));
-  SmallVector<Value> args{cache, asPointer(b, loc, desc), buffer(d.lhs),
-                          d.rhs ? buffer(d.rhs) : outPointer};
-  args.push_back(d.bias ? buffer(d.bias) : outPointer); // unused operands: never read
+  LibraryCall call(module, kernel, d.desc, d.ops.back());
+  // Unused operands get the result pointer: never read.
+  call.args.push_back(call.pointer(d.lhs));
+  call.args.push_back(d.rhs ? call.pointer(d.rhs) : call.outPointer);
+  call.args.push_back(d.bias ? call.pointer(d.bias) : call.outPointer);
   for (unsigned i = 0; i < DLC_DNNL_MAX_BINARY; ++i)
-    args.push_back(i < d.binaries.size() ? buffer(d.binaries[i]) : outPointer);
-  args.push_back(outPointer);
-  func::CallOp::create(b, loc, declareLibraryFunction(module, d.callee), args);
-  Value result = bufferization::ToTensorOp::create(b, loc, resultType, out, /*restrict=*/true,
-                                                   /*writable=*/true);
-  tail->getResult(0).replaceAllUsesWith(result);
-  for (Operation *op : llvm::reverse(d.ops))
-    op->erase();
+    call.args.push_back(i < d.binaries.size() ? call.pointer(d.binaries[i]) : call.outPointer);
+  Value result = call.finish(d.callee, d.ops);
   if (d.desc[DLC_DNNL_KIND] != DLC_DNNL_CONV2D && d.desc[DLC_DNNL_KIND] != DLC_DNNL_MAX_POOL)
     return std::nullopt;
-  ConvSite site{descGlobal, result, llvm::cast<BlockArgument>(d.lhs), {}};
+  ConvSite site{call.descGlobal, result, llvm::cast<BlockArgument>(d.lhs), {}};
   for (auto [i, operand] : llvm::enumerate(d.binaries))
-    if (llvm::equal(shapeOf(operand), resultType.getShape()))
+    if (llvm::equal(shapeOf(operand), call.resultType.getShape()))
       site.sameShapeBinaries.push_back({llvm::cast<BlockArgument>(operand), unsigned(i)});
   return site;
 }
@@ -664,34 +690,33 @@ int64_t countOf(Value v) { return llvm::cast<ShapedType>(v.getType()).getNumElem
 /// one site passes something else).
 using ArgConstants = llvm::DenseMap<Operation *, SmallVector<SmallVector<DenseElementsAttr>>>;
 
-bool fitsInt8AtEveryCall(Value arg, const ArgConstants &constants) {
+/// What kernel argument `arg` receives at each call site (null where not
+/// a dense constant); empty if `arg` is not a kernel argument.
+SmallVector<DenseElementsAttr> constantsAtCalls(Value arg, const ArgConstants &constants) {
+  SmallVector<DenseElementsAttr> values;
   auto blockArg = llvm::dyn_cast<BlockArgument>(arg);
-  if (!blockArg)
-    return false;
-  auto it = constants.find(blockArg.getOwner()->getParentOp());
-  if (it == constants.end())
-    return false;
-  for (const SmallVector<DenseElementsAttr> &call : it->second) {
-    DenseElementsAttr value = call[blockArg.getArgNumber()];
-    if (!value || !value.getElementType().isSignlessInteger(32) ||
-        llvm::any_of(value.getValues<APInt>(), [](const APInt &v) {
-          return v.getSExtValue() < -128 || v.getSExtValue() > 127;
-        }))
-      return false;
-  }
-  return true;
+  auto it = blockArg ? constants.find(blockArg.getOwner()->getParentOp()) : constants.end();
+  if (it != constants.end())
+    for (const SmallVector<DenseElementsAttr> &call : it->second)
+      values.push_back(call[blockArg.getArgNumber()]);
+  return values;
+}
+
+bool fitsInt8AtEveryCall(Value arg, const ArgConstants &constants) {
+  SmallVector<DenseElementsAttr> values = constantsAtCalls(arg, constants);
+  return !values.empty() && llvm::all_of(values, [](DenseElementsAttr value) {
+           return value && value.getElementType().isSignlessInteger(32) &&
+                  llvm::all_of(value.getValues<APInt>(), [](const APInt &v) {
+                    return v.getSExtValue() >= -128 && v.getSExtValue() <= 127;
+                  });
+         });
 }
 
 /// The same constant at every call site (the library reads it once).
 bool sameConstantAtEveryCall(Value arg, const ArgConstants &constants) {
-  auto blockArg = llvm::dyn_cast<BlockArgument>(arg);
-  auto it = blockArg ? constants.find(blockArg.getOwner()->getParentOp()) : constants.end();
-  if (it == constants.end() || it->second.empty())
-    return false;
-  DenseElementsAttr first = it->second.front()[blockArg.getArgNumber()];
-  return first && llvm::all_of(it->second, [&](const SmallVector<DenseElementsAttr> &call) {
-           return call[blockArg.getArgNumber()] == first;
-         });
+  SmallVector<DenseElementsAttr> values = constantsAtCalls(arg, constants);
+  return !values.empty() && values.front() &&
+         llvm::all_of(values, [&](DenseElementsAttr v) { return v == values.front(); });
 }
 
 std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConstants &constants) {
@@ -725,7 +750,7 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
     q.weights = c.getWeight();
     q.bias = c.getBias();
     int64_t values[] = {DLC_DNNL_QCONV2D, x[0], x[1], x[2], x[3], w[0], w[2], w[3], y[2], y[3],
-                        st[0], st[1], p[0], p[1], p[2], p[3], dil[0], dil[1], c.getGroup()};
+                        st[0], st[1], p[0], p[1], p[2], p[3], dil[0], dil[1], int64_t(c.getGroup())};
     llvm::copy(values, q.desc.begin());
     acc = c.getOutput();
     conv = true;
@@ -824,69 +849,16 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
 /// Rewrites the kernel; an int8 conv is returned as a site for the layout
 /// choice (8-bit tensors between int8 convs stay channels-last too).
 std::optional<ConvSite> rewriteQuantized(ModuleOp module, func::FuncOp kernel, QuantDispatch &q) {
-  MLIRContext *ctx = module.getContext();
-  Operation *tail = q.ops.back();
-  Location loc = tail->getLoc();
-  auto i64 = IntegerType::get(ctx, 64);
-  OpBuilder globals = OpBuilder::atBlockBegin(module.getBody());
-  std::string stem = kernel.getSymName().str();
-  auto descType = MemRefType::get({int64_t(q.desc.size())}, i64);
-  auto descGlobal = memref::GlobalOp::create(
-      globals, loc, globals.getStringAttr("__dlc_dnnl_desc_" + stem),
-      globals.getStringAttr("private"), TypeAttr::get(descType),
-      DenseElementsAttr::get(RankedTensorType::get(descType.getShape(), i64),
-                             ArrayRef<int64_t>(q.desc)),
-      globals.getUnitAttr(), IntegerAttr());
-  auto cacheType = MemRefType::get({2}, i64);
-  memref::GlobalOp::create(
-      globals, loc, globals.getStringAttr("__dlc_dnnl_cache_" + stem),
-      globals.getStringAttr("private"), TypeAttr::get(cacheType),
-      DenseElementsAttr::get(RankedTensorType::get({2}, i64), ArrayRef<int64_t>{0, 0}),
-      UnitAttr(), globals.getI64IntegerAttr(8));
-
-  OpBuilder b(tail);
-  auto buffer = [&](Value tensor) -> Value {
-    auto type = llvm::cast<RankedTensorType>(tensor.getType());
-    Value m = bufferization::ToBufferOp::create(
-        b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor, true);
-    return asPointer(b, loc, m);
-  };
-  auto resultType = llvm::cast<RankedTensorType>(tail->getResult(0).getType());
-  Value out = memref::AllocOp::create(
-      b, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
-      b.getI64IntegerAttr(64));
-  Value weights = buffer(q.weights);
-  SmallVector<Value> args{
-      memref::GetGlobalOp::create(b, loc, cacheType,
-                                  FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_cache_" + stem)),
-      asPointer(b, loc,
-                memref::GetGlobalOp::create(b, loc, descType,
-                                            FlatSymbolRefAttr::get(ctx, "__dlc_dnnl_desc_" + stem))),
-      buffer(q.src),
-      weights,
-      q.bias ? buffer(q.bias) : weights, // unused operands: never read
-      buffer(q.multiplier),
-      buffer(q.qscale),
-      q.srcZp ? buffer(q.srcZp) : weights,
-      buffer(q.dstZp),
-      asPointer(b, loc, out)};
-  func::FuncOp callee = module.lookupSymbol<func::FuncOp>(q.callee);
-  if (!callee) {
-    SmallVector<Type> types;
-    for (Value arg : args)
-      types.push_back(arg.getType());
-    OpBuilder decl = OpBuilder::atBlockEnd(module.getBody());
-    callee = func::FuncOp::create(decl, module.getLoc(), q.callee, decl.getFunctionType(types, {}));
-    callee.setPrivate();
-  }
-  func::CallOp::create(b, loc, callee, args);
-  Value result = bufferization::ToTensorOp::create(b, loc, resultType, out, true, true);
-  tail->getResult(0).replaceAllUsesWith(result);
-  for (Operation *op : llvm::reverse(q.ops))
-    op->erase();
+  LibraryCall call(module, kernel, q.desc, q.ops.back());
+  Value weights = call.pointer(q.weights);
+  call.args.append({call.pointer(q.src), weights,
+                    q.bias ? call.pointer(q.bias) : weights, // unused operands: never read
+                    call.pointer(q.multiplier), call.pointer(q.qscale),
+                    q.srcZp ? call.pointer(q.srcZp) : weights, call.pointer(q.dstZp)});
+  Value result = call.finish(q.callee, q.ops);
   if (q.desc[DLC_DNNL_KIND] != DLC_DNNL_QCONV2D)
     return std::nullopt;
-  return ConvSite{descGlobal, result, llvm::cast<BlockArgument>(q.src), {}};
+  return ConvSite{call.descGlobal, result, llvm::cast<BlockArgument>(q.src), {}};
 }
 
 struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {

@@ -457,6 +457,14 @@ template <typename Primitive, typename Pd> void finish(CallSite &site, const Pd 
   site.scratch = pd.scratchpad_desc();
   site.prim = Primitive(pd);
 }
+/// The weight dims of conv descriptor `d`: [K, C, KH, KW], or grouped
+/// [G, K/G, C/G, KH, KW].
+memory::dims convWeightDims(const int64_t *d) {
+  int64_t c = d[2], k = d[5], kh = d[6], kw = d[7], group = d[18];
+  return group == 1 ? memory::dims{k, c, kh, kw}
+                    : memory::dims{group, k / group, c / group, kh, kw};
+}
+
 /// The forward-inference conv of descriptor `d` (slots 10..17).
 dnnl::convolution_forward::desc convDesc(const int64_t *d, const memory::desc &src,
                                          const memory::desc &weights, const memory::desc *bias,
@@ -477,14 +485,13 @@ extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *s
                                 const float *binary1, float *dst) {
   bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
   CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], kh = d[6], kw = d[7], oh = d[8],
-            ow = d[9], group = d[18];
+    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], oh = d[8], ow = d[9],
+            group = d[18];
     s.channel = 1;
     s.layouts = d[DLC_DNNL_LAYOUTS];
     s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
     s.dst = CallSite::conv4d({n, k, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
-    memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
-                                    : memory::dims{group, k / group, c / group, kh, kw};
+    memory::dims wdims = convWeightDims(d);
     s.plainWeights = memory::desc(wdims, dt::f32, group == 1 ? tag::oihw : tag::goihw);
     memory::desc anyWeights =
         s.constWeights ? memory::desc(wdims, dt::f32, tag::any) : s.plainWeights;
@@ -738,8 +745,8 @@ void quantConv(int64_t *cache, const int64_t *d, const void *src, const int32_t 
                const int32_t *srcZp, int32_t dstZp, void *dst) {
   bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
   CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], kh = d[6], kw = d[7], oh = d[8],
-            ow = d[9], group = d[18];
+    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], oh = d[8], ow = d[9],
+            group = d[18];
     dt srcType = quantType(d, DLC_DNNL_QUANT_SRC_SIGNED),
        dstType = quantType(d, DLC_DNNL_QUANT_DST_SIGNED);
     s.channel = 1;
@@ -748,8 +755,7 @@ void quantConv(int64_t *cache, const int64_t *d, const void *src, const int32_t 
                          s.layouts & DLC_DNNL_NHWC_SRC ? tag::nhwc : tag::nchw);
     s.dst = memory::desc({n, k, oh, ow}, dstType,
                          s.layouts & DLC_DNNL_NHWC_DST ? tag::nhwc : tag::nchw);
-    memory::dims wdims = group == 1 ? memory::dims{k, c, kh, kw}
-                                    : memory::dims{group, k / group, c / group, kh, kw};
+    memory::dims wdims = convWeightDims(d);
     // int32 weights from the compiler, converted to s8 by the cached reorder.
     s.plainWeights = memory::desc(wdims, dt::s32, group == 1 ? tag::oihw : tag::goihw);
     s.constWeights = true;
