@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "training"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "quant"))
 import train_digits  # noqa: E402
-from quant_common import run_checked, run_exe  # noqa: E402
+from quant_common import batches, predict_batched, run_checked  # noqa: E402
 from timing import LATENCY, median_ms  # noqa: E402
 
 BATCH = train_digits.BATCH
@@ -53,16 +53,6 @@ def quantize(fp32, out, calib):
     logging.getLogger().setLevel(logging.ERROR)
     quantize_static(fp32, out, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
-
-
-def batches(x):
-    pad = (-len(x)) % BATCH
-    padded = np.concatenate([x, x[:pad]])
-    return [padded[i:i + BATCH] for i in range(0, len(padded), BATCH)]
-
-
-def predict(exe, x, tmp):
-    return np.concatenate([run_exe(exe, {"x": b}, tmp)[0] for b in batches(x)])[:len(x)]
 
 
 def latency(exe, runs, threads):
@@ -88,9 +78,9 @@ def measure(kind, args, tmp):
                                ("int8-dlc", fp32, ["--quantize=int8", "--calibrate=" + calib])):
         exes[name] = os.path.join(tmp, "%s-%s" % (kind, name))
         run_checked([args.dlc, *flags, model, "-o", exes[name]])
-    logits = {name: predict(exes[name], x_test, tmp) for name in ("fp32", "int8", "int8-dlc")}
+    logits = {name: predict_batched(exes[name], x_test, tmp, BATCH) for name in ("fp32", "int8", "int8-dlc")}
     session = ort.InferenceSession(int8, providers=["CPUExecutionProvider"])
-    ort_int8 = np.concatenate([session.run(None, {"x": b})[0] for b in batches(x_test)])[:len(x_test)]
+    ort_int8 = np.concatenate([session.run(None, {"x": b})[0] for b in batches(x_test, BATCH)])[:len(x_test)]
     acc = {name: float(np.mean(v.argmax(1) == y_test)) for name, v in logits.items()}
     acc["ort-int8"] = float(np.mean(ort_int8.argmax(1) == y_test))
     agree = float(np.mean(logits["int8"].argmax(1) == logits["fp32"].argmax(1)))
@@ -98,7 +88,7 @@ def measure(kind, args, tmp):
     ms = {name: latency(exe, args.runs, args.threads) for name, exe in exes.items()}
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
-    feed = {"x": batches(x_test)[0]}
+    feed = {"x": batches(x_test, BATCH)[0]}
     for name, path in (("ort-fp32", fp32), ("ort-int8", int8)):
         sess = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         ms[name] = median_ms(lambda: sess.run(None, feed), args.runs)

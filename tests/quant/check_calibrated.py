@@ -37,7 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "training"))
 from models import init_weights, onnx_model  # noqa: E402
-from quant_common import report, run_all, run_checked, run_exe  # noqa: E402
+import train_digits  # noqa: E402
+from quant_common import predict_batched, report, run_all, run_checked, run_exe  # noqa: E402
 
 BATCH = 32
 CALIBRATION_IMAGES = 256
@@ -47,15 +48,6 @@ SETTINGS = {
     "cnn": (30, "5e-3", 3, "folders"),
     "resnet": (20, "3e-3", 7, "percentile"),
 }
-
-
-def digits():
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-    d = load_digits()
-    x = (d.data / 16.0).astype(np.float32)
-    return train_test_split(x, d.target.astype(np.int64), test_size=450, stratify=d.target,
-                            random_state=0)
 
 
 def resnet_model(batch, seed=0):
@@ -137,16 +129,8 @@ def write_calibration(layout, images, folder):
     return ["--calibrate-method=percentile", "--percentile=99.99"] if layout == "percentile" else []
 
 
-def predict(exe, x, tmp):
-    """Logits of the test images, run in batches (the last one padded)."""
-    pad = (-len(x)) % BATCH
-    padded = np.concatenate([x, x[:pad]])
-    logits = [run_exe(exe, {"x": padded[i:i + BATCH]}, tmp)[0] for i in range(0, len(padded), BATCH)]
-    return np.concatenate(logits)[:len(x)]
-
-
 def check_model(kind, dlc, tmp):
-    x_train, x_test, y_train, y_test = digits()
+    x_train, x_test, y_train, y_test = train_digits.digits()
     if kind != "mlp":
         x_train, x_test = x_train.reshape(-1, 1, 8, 8), x_test.reshape(-1, 1, 8, 8)
     trained = train(kind, dlc, tmp, x_train, y_train, x_test, y_test)
@@ -158,7 +142,7 @@ def check_model(kind, dlc, tmp):
     stats = run_checked([dlc, "--quantize=int8", "--calibrate=" + calib, *flags, "--stats",
                          trained, "-o", int8]).stdout
     kernels = int(re.search(r"int8 kernels: (\d+)", stats).group(1))
-    f32_logits, int8_logits = predict(f32, x_test, tmp), predict(int8, x_test, tmp)
+    f32_logits, int8_logits = predict_batched(f32, x_test, tmp, BATCH), predict_batched(int8, x_test, tmp, BATCH)
     f32_acc = float(np.mean(f32_logits.argmax(1) == y_test))
     int8_acc = float(np.mean(int8_logits.argmax(1) == y_test))
     agree = float(np.mean(f32_logits.argmax(1) == int8_logits.argmax(1)))

@@ -46,6 +46,19 @@ def run_exe(exe, inputs, directory, extra=()):
     return outputs
 
 
+def batches(x, batch):
+    """`x` cut into batches along dim 0, the last padded with x's first rows."""
+    pad = (-len(x)) % batch
+    padded = np.concatenate([x, x[:pad]])
+    return [padded[i:i + batch] for i in range(0, len(padded), batch)]
+
+
+def predict_batched(exe, x, tmp, batch, name="x"):
+    """Runs a compiled model of batch `batch` over all rows of `x` (input
+    `name`); returns its first output for those rows."""
+    return np.concatenate([run_exe(exe, {name: b}, tmp)[0] for b in batches(x, batch)])[:len(x)]
+
+
 def report(line, problems):
     """Prints `ok   LINE` or `FAIL LINE` and the problems; True when none."""
     print("%s %s" % ("FAIL" if problems else "ok  ", line))
