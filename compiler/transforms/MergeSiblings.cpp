@@ -3,8 +3,9 @@
 // Sibling matmuls x*W1, x*W2, ... with constant 2-D weights (Q/K/V
 // projections) become one matmul x*[W1|W2|...] followed by a split; sibling
 // convs with constant weights and equal window attributes (Inception's 1x1
-// branches) become one conv over the concatenated output channels. One
-// larger kernel replaces several small ones and reads x once. When every
+// branches) become one conv over the concatenated output channels, when
+// each would absorb the same elementwise epilogue or none. One larger
+// kernel replaces several small ones and reads x once. When every
 // piece of such a split feeds the same unary elementwise op (each branch's
 // relu), that op moves above the split so it joins the merged op's kernel.
 //
@@ -132,6 +133,40 @@ struct MergeSiblingMatMuls : OpRewritePattern<dlc::MatMulOp> {
   }
 };
 
+/// The elementwise op a conv's kernel would absorb: its result's only user
+/// when that is elementwise. Merged siblings share one kernel, so they merge
+/// only when this is the same unary op (or absent) for all of them: else
+/// the merge trades one conv's fused epilogue for a separate kernel plus
+/// the split's copies (ResNet's conv1+relu next to its downsample conv:
+/// 0.7 ms more per stage entry on ResNet-50, docs/design-notes.md).
+struct Epilogue {
+  Operation *op = nullptr; // null: nothing elementwise to absorb
+  bool mergeable = true;   // false: absorbing it needs this conv alone
+};
+Epilogue epilogueOf(Operation *conv) {
+  Value result = conv->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  Operation *user = *result.getUsers().begin();
+  if (!user->hasTrait<dlc::OpTrait::BroadcastElementwise>())
+    return {};
+  bool unary = user->getNumOperands() == 1 && user->getNumResults() == 1 &&
+               user->getResult(0).getType() == result.getType();
+  return {user, unary};
+}
+bool sameEpilogues(ArrayRef<Operation *> siblings) {
+  Epilogue first = epilogueOf(siblings.front());
+  for (Operation *s : siblings) {
+    Epilogue e = epilogueOf(s);
+    if (!e.mergeable || bool(e.op) != bool(first.op))
+      return false;
+    if (e.op && (e.op->getName() != first.op->getName() ||
+                 e.op->getAttrDictionary() != first.op->getAttrDictionary()))
+      return false;
+  }
+  return true;
+}
+
 struct MergeSiblingConvs : OpRewritePattern<dlc::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(dlc::ConvOp op, PatternRewriter &rewriter) const override {
@@ -148,7 +183,7 @@ struct MergeSiblingConvs : OpRewritePattern<dlc::ConvOp> {
              w.getElementType() == weight.getElementType();
     };
     auto siblings = collectSiblings(op, op.getInput(), sameKind);
-    if (siblings.size() < 2)
+    if (siblings.size() < 2 || !sameEpilogues(siblings))
       return failure();
     SmallVector<DenseElementsAttr> weights, biases;
     SmallVector<Location> locs;

@@ -102,6 +102,27 @@ func.func @relu_branches(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tenso
 
 // -----
 
+// Not merged: one conv would absorb a relu, its sibling feeds a residual add
+// (ResNet's conv1 next to its downsample conv). Merged, the relu would be a
+// kernel of its own and both outputs copies out of a split.
+// CHECK-LABEL: func.func @resnet_stage_entry
+// CHECK: %[[C1:.*]] = dlc.conv
+// CHECK-NEXT: dlc.relu %[[C1]]
+// CHECK-NEXT: %[[D:.*]] = dlc.conv
+// CHECK-NEXT: dlc.add %{{.*}}, %[[D]]
+// CHECK-NOT: dlc.split
+func.func @resnet_stage_entry(%x: tensor<1x2x4x4xf32>, %y: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w1 = dlc.constant dense<1.0> : tensor<1x2x1x1xf32>
+  %w2 = dlc.constant dense<-2.0> : tensor<2x2x1x1xf32>
+  %0 = dlc.conv %x, %w1 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = dlc.relu %0 : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %2 = dlc.conv %x, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %3 = dlc.add %y, %2 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %1, %3 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
 // Not hoisted: a piece without a relu (ResNet's downsample next to conv1),
 // or pieces whose unary ops differ.
 // CHECK-LABEL: func.func @mixed_users
