@@ -22,8 +22,8 @@ import sys
 import tempfile
 
 
-def profile(exe, trace):
-    subprocess.run([exe, "--threads", "1", "--bench", "1", "--profile", trace], check=True,
+def profile(exe, trace, threads):
+    subprocess.run([exe, "--threads", str(threads), "--bench", "1", "--profile", trace], check=True,
                    capture_output=True, text=True)
     with open(trace) as f:
         events = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
@@ -37,6 +37,8 @@ def main():
         os.path.abspath(__file__))), "build", "bin", "dlc"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per run (each node's kernel may use them all)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dlc-profile-") as tmp:
         exe = os.path.join(tmp, "model")
@@ -46,7 +48,7 @@ def main():
             print(proc.stderr, file=sys.stderr)
             return 1
         print("dlc: %s" % proc.stdout.strip())
-        traces = [profile(exe, os.path.join(tmp, "trace%d.json" % i)) for i in range(args.runs)]
+        traces = [profile(exe, os.path.join(tmp, "trace%d.json" % i), args.threads) for i in range(args.runs)]
     nodes = {n: (traces[0][n][0], traces[0][n][1],
                  statistics.median(t[n][2] for t in traces)) for n in traces[0]}
     total = sum(ms for _, _, ms in nodes.values())
@@ -54,8 +56,8 @@ def main():
     for _, kind, ms in nodes.values():
         kinds[kind][0] += 1
         kinds[kind][1] += ms
-    print("\nsum of node times %.1f ms (median of %d profiled runs, 1 thread), %d nodes\n"
-          % (total, args.runs, len(nodes)))
+    print("\nsum of node times %.1f ms (median of %d profiled runs, %d thread%s), %d nodes\n"
+          % (total, args.runs, args.threads, "" if args.threads == 1 else "s", len(nodes)))
     print("| kernel kind | nodes | ms | share |\n|---|---|---|---|")
     for kind, (count, ms) in sorted(kinds.items(), key=lambda kv: -kv[1][1]):
         print("| %s | %d | %.2f | %.1f%% |" % (kind, count, ms, 100 * ms / total))

@@ -152,8 +152,16 @@ def DispatchDnnl : Pass<"dlc-dispatch-dnnl", "mlir::ModuleOp"> {
     without post-ops. Then, on the graph: a conv result that only library
     convs read (src or same-shape residual; kernels called once) is marked
     channels-last in both descriptors (DLC_DNNL_LAYOUTS), so no reorder
-    happens between them; the tensor type stays NCHW.
+    happens between them; the tensor type stays NCHW. A 3x3 stride-1 conv
+    with constant weights and at least 64 input and output channels
+    (multiples of 16) asks for oneDNN's Winograd algorithm
+    (DLC_DNNL_CONV_ALGORITHM) unless `winograd=false`.
   }];
+  let options = [
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Let eligible 3x3 convs use Winograd (fewer multiplies, blocked "
+           "activations; results differ from direct convolution by rounding)">
+  ];
   let dependentDialects = [
     "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
     "mlir::func::FuncDialect"

@@ -36,9 +36,10 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return text;
   }
   case dlc::Stage::Simplify: {
-    // Sibling convs merge under oneDNN too: the merged conv's split output is
-    // NCHW, but measured on ResNet-50 and Inception-v3 that costs nothing
-    // visible, and it saves kernels and arena (docs/design-notes.md).
+    // Sibling convs merge under oneDNN too (when each would absorb the same
+    // epilogue): the merged conv's split output is NCHW, but measured on
+    // Inception-v3 that costs nothing visible, and it saves kernels and
+    // arena (docs/design-notes.md).
     std::string text = optimize ? "dlc-fold-empty-tensors,canonicalize,dlc-recognize-gelu,"
                                   "dlc-fold-batch-norm,dlc-fold-qdq,dlc-merge-siblings,"
                                   "canonicalize,cse"
@@ -53,7 +54,10 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
     return optimize ? "dlc-fuse-kernels" : "";
   case dlc::Stage::Outline:
     // Library dispatch needs the graph (which weights are constants).
-    return dnnl ? "dlc-outline-kernels,dlc-dispatch-dnnl" : "dlc-outline-kernels";
+    if (!dnnl)
+      return "dlc-outline-kernels";
+    return options.winograd ? "dlc-outline-kernels,dlc-dispatch-dnnl"
+                            : "dlc-outline-kernels,dlc-dispatch-dnnl{winograd=false}";
   case dlc::Stage::LowerToLinalg:
     return optimize ? "convert-dlc-to-linalg,func.func(linalg-fuse-elementwise-ops,"
                       "canonicalize,cse)"

@@ -61,6 +61,9 @@ struct CompileOptions {
 #else
   bool dnnl = false;
 #endif
+  /// oneDNN convs that qualify may use Winograd (`--no-winograd` turns it
+  /// off: direct convolution only, closer to other runtimes' rounding).
+  bool winograd = true;
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds

@@ -79,6 +79,18 @@ bool isConstantArg(Value v, const llvm::DenseMap<Operation *, SmallVector<bool>>
   return it != constArgs.end() && it->second[arg.getArgNumber()];
 }
 
+/// Convs where oneDNN's Winograd kernels beat its direct ones (ResNet-50's
+/// 3x3 stride-1 convs, 64-512 channels: 1.2-1.8x; measured in
+/// docs/performance.md). Winograd weights are transformed once, so they
+/// must be constant; the kernels need channels in blocks of 16.
+bool winogradEligible(ArrayRef<int64_t> desc) {
+  int64_t c = desc[2], k = desc[5], kh = desc[6], kw = desc[7], oh = desc[8], ow = desc[9];
+  bool unitStrides = desc[10] == 1 && desc[11] == 1, dense = desc[16] == 1 && desc[17] == 1;
+  return desc[DLC_DNNL_KIND] == DLC_DNNL_CONV2D && desc[DLC_DNNL_CONST_WEIGHTS] && kh == 3 &&
+         kw == 3 && unitStrides && dense && desc[18] == 1 && c >= 64 && k >= 64 && c % 16 == 0 &&
+         k % 16 == 0 && oh >= 7 && ow >= 7;
+}
+
 bool matchConv(dlc::ConvOp conv, Dispatch &d) {
   if (!allStaticF32(conv) || shapeOf(conv.getInput()).size() != 4)
     return false;
@@ -305,8 +317,10 @@ bool appendEpilogue(Operation *op, Value current, Dispatch &d) {
 }
 
 /// The kernel's leading contraction plus its fusable epilogue chain.
+/// `winograd`: eligible convs may use Winograd (DLC_DNNL_CONV_ALGORITHM).
 std::optional<Dispatch> match(func::FuncOp kernel,
-                              const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs) {
+                              const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs,
+                              bool winograd) {
   Block &body = kernel.getBody().front();
   Operation *head = &body.front();
   Dispatch d;
@@ -331,6 +345,8 @@ std::optional<Dispatch> match(func::FuncOp kernel,
   }
   d.desc[DLC_DNNL_HAS_BIAS] = d.bias != nullptr;
   d.desc[DLC_DNNL_CONST_WEIGHTS] = isConstantArg(d.rhs, constArgs);
+  if (winograd && winogradEligible(d.desc))
+    d.desc[DLC_DNNL_CONV_ALGORITHM] = DLC_DNNL_CONV_WINOGRAD;
   return d;
 }
 
@@ -862,6 +878,7 @@ std::optional<ConvSite> rewriteQuantized(ModuleOp module, func::FuncOp kernel, Q
 }
 
 struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
+  using DispatchDnnlBase::DispatchDnnlBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Which kernel arguments are graph constants at every call site, and
@@ -904,7 +921,7 @@ struct DispatchDnnlPass : dlc::impl::DispatchDnnlBase<DispatchDnnlPass> {
           convSites.try_emplace(kernel, *site);
         continue;
       }
-      if (std::optional<Dispatch> d = match(kernel, constArgs))
+      if (std::optional<Dispatch> d = match(kernel, constArgs, winograd))
         if (std::optional<ConvSite> site = rewrite(module, kernel, *d))
           convSites.try_emplace(kernel, *site);
     }

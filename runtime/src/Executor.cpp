@@ -26,6 +26,13 @@ constexpr uint32_t kNoNode = UINT32_MAX;
 /// own parallelism is where the cores go.
 thread_local uint32_t kernelThreads = 1;
 
+/// The run and node this thread is executing a kernel for (null outside a
+/// kernel call): where dlc_rt_kernel_failed records its error.
+thread_local dlc::rt::KernelFailureSink *currentSink = nullptr;
+thread_local uint32_t currentNode = 0;
+/// dlc_rt_kernel_failed outside a model run (a kernel called directly).
+thread_local std::string failureOutsideRun;
+
 uint64_t nowNs() {
   return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::steady_clock::now().time_since_epoch())
@@ -34,7 +41,7 @@ uint64_t nowNs() {
 } // namespace
 
 /// The mutable state of one run.
-struct Executor::Run {
+struct Executor::Run : KernelFailureSink {
   void *arena = nullptr;       // host arena
   void *deviceArena = nullptr; // device arena (MemorySpace)
   std::vector<void *> args; // resolved argument pointers, laid out like argTensor
@@ -151,17 +158,37 @@ void Executor::releaseRun(std::unique_ptr<Run> run) {
     idleRuns.push_back(std::move(run)); // capacity reserved: cannot throw
 }
 
-bool Executor::run(void *const *inputs, void *const *outputs, NodeTiming *timings) {
+dlc_status Executor::run(void *const *inputs, void *const *outputs, NodeTiming *timings,
+                         std::string &problem) {
   std::unique_ptr<Run> run = acquireRun();
-  if (!run)
-    return false;
+  if (!run) {
+    problem = "cannot allocate the " + std::to_string(plan.header().arena_bytes) + "-byte arena";
+    return DLC_OUT_OF_MEMORY;
+  }
   for (const IoArg &io : ioArgs)
     run->args[io.slot] = (io.isOutput ? outputs : inputs)[io.binding];
   run->timings = timings;
+  run->failed.store(false, std::memory_order_relaxed);
   execute(*run);
   run->timings = nullptr;
+  dlc_status status = DLC_OK;
+  if (run->failed.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(run->failureMutex);
+    status = run->failureStatus;
+    problem = plan.describeNode(run->failedNode) + ": " + run->failure;
+  }
   releaseRun(std::move(run));
-  return true;
+  return status;
+}
+
+void dlc::rt::KernelFailureSink::record(uint32_t node, dlc_status status, const char *message) {
+  std::lock_guard<std::mutex> lock(failureMutex);
+  if (failed.load(std::memory_order_relaxed))
+    return; // the first failure is the one reported
+  failedNode = node;
+  failureStatus = status;
+  failure = message ? message : "the kernel failed";
+  failed.store(true, std::memory_order_release);
 }
 
 void Executor::execute(Run &run) const {
@@ -238,8 +265,15 @@ void Executor::runNode(Run &run, uint32_t node) const {
     // A GPU kernel's entry is host code that launches it (src/cuda).
     memory->runGpuNode(image.kernels[n.kernel], args);
   } else if (n.kind == DLC_NODE_CPU_FN || n.kind == DLC_NODE_GPU_KERNEL) {
+    // After a kernel failed, the run only counts its remaining nodes down:
+    // their inputs are not results (a garbage index must not be followed).
+    if (run.failed.load(std::memory_order_acquire))
+      return;
     kernelThreads = numThreads; // library kernels (oneDNN) use the run's threads
+    currentSink = &run;
+    currentNode = node;
     image.kernels[n.kernel](args);
+    currentSink = nullptr;
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint32_t slot = argStart[i];
     uint64_t bytes = plan.tensor(argTensor[slot + 1]).bytes;
@@ -256,3 +290,18 @@ void Executor::runNode(Run &run, uint32_t node) const {
 }
 
 extern "C" uint32_t dlc_rt_kernel_threads(void) { return kernelThreads; }
+
+extern "C" void dlc_rt_kernel_failed(int status, const char *message) {
+  if (status <= DLC_OK || status > DLC_DEVICE_ERROR)
+    status = DLC_INTERNAL;
+  if (currentSink)
+    currentSink->record(currentNode, dlc_status(status), message);
+  else
+    failureOutsideRun = message ? message : "the kernel failed";
+}
+
+std::string dlc::rt::takeKernelFailureOutsideRun() {
+  std::string message;
+  message.swap(failureOutsideRun);
+  return message;
+}

@@ -4,11 +4,13 @@
 
 #include "PlanView.h"
 #include "ThreadPool.h"
+#include "dlc/runtime.h"
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace dlc::rt {
@@ -39,6 +41,21 @@ struct NodeTiming {
   unsigned thread = 0; // 0 = the caller, 1.. = pool workers
 };
 
+/// Where dlc_rt_kernel_failed records a kernel's failure during a run: the
+/// first one wins; `failed` lets the executor skip the remaining kernels.
+struct KernelFailureSink {
+  std::atomic<bool> failed{false};
+  std::mutex failureMutex;
+  uint32_t failedNode = 0;                // guarded by failureMutex
+  dlc_status failureStatus = DLC_OK;      // guarded by failureMutex
+  std::string failure;                    // guarded by failureMutex
+  void record(uint32_t node, dlc_status status, const char *message);
+};
+
+/// The message of this thread's last dlc_rt_kernel_failed call made outside
+/// a model run (a library kernel called directly, as in tests), then "".
+std::string takeKernelFailureOutsideRun();
+
 /// Executes an entry: every node starts once all its dependencies have
 /// finished. With one thread, nodes run in plan order on the caller's thread.
 /// Otherwise the caller and a pool of workers run ready nodes: a thread that
@@ -62,9 +79,13 @@ public:
 
   /// Runs the entry on the given binding buffers (already checked by the
   /// caller: right count, sizes, non-overlapping outputs). `timings` is NULL
-  /// or has one slot per node of the entry. Returns false only when no arena
-  /// could be allocated (nothing ran then).
-  bool run(void *const *inputs, void *const *outputs, NodeTiming *timings);
+  /// or has one slot per node of the entry. Returns DLC_OK; or
+  /// DLC_OUT_OF_MEMORY when no arena could be allocated (nothing ran); or the
+  /// status of the first kernel that called dlc_rt_kernel_failed, whose node
+  /// `problem` names (kernels not started by then were skipped; the outputs
+  /// are not results).
+  dlc_status run(void *const *inputs, void *const *outputs, NodeTiming *timings,
+                 std::string &problem);
 
   uint32_t firstNode() const { return first; }
   uint32_t numNodes() const { return count; }

@@ -103,10 +103,12 @@ dlc_status runModel(dlc_model *m, const dlc_tensor_view *inputs, size_t numInput
     if (dlc_status s = m->cuda->run(*m->executor, m->inputs, inputData, m->outputs, outputData,
                                     tracePath ? timings.data() : nullptr, error))
       return s;
-  } else if (!m->executor->run(inputData.data(), outputData.data(), tracePath ? timings.data() : nullptr))
-    return fail(error, DLC_OUT_OF_MEMORY,
-                "cannot allocate the " + std::to_string(m->plan.header().arena_bytes) +
-                    "-byte arena");
+  } else {
+    std::string problem;
+    if (dlc_status s = m->executor->run(inputData.data(), outputData.data(),
+                                        tracePath ? timings.data() : nullptr, problem))
+      return fail(error, s, problem);
+  }
   if (tracePath) {
     std::string problem;
     if (!writeChromeTrace(tracePath, m->plan, *m->executor, timings.data(), problem))

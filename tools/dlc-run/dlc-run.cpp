@@ -2,6 +2,7 @@
 //
 //   dlc-run [--target=cpu] [-O0..3] [--shape N=d,..]... [--devices=cpu,cuda:0]
 //           [--pipeline] [--place NODE=DEVICE]... [--precision=P] [--no-dnnl]
+//           [--no-winograd]
 //           [--quantize=int8 --calibrate=DIR ...] MODEL.onnx|ARTEFACT.so [run flags...]
 //
 // An .onnx model is compiled with `dlc --emit=lib` (the dlc next to this
@@ -35,6 +36,7 @@ namespace {
 const char *kUsage =
     "usage: dlc-run [--target=cpu] [-O0..3] [--shape NAME=d0,d1,..]... [--devices=cpu,cuda:0]\n"
     "               [--pipeline] [--place NODE=DEVICE]... [--precision=P] [--no-dnnl]\n"
+    "               [--no-winograd]\n"
     "               [--quantize=int8 --calibrate=DIR [--calibrate-method=M] [--percentile=P]]\n"
     "               MODEL.onnx|MODEL.so\n"
     "               [--data DIR] [--input NAME=FILE]... [--check] [--output-dir DIR]\n"
@@ -149,7 +151,8 @@ int dlcRun(int argc, char **argv) {
     bool valued = false; // a compile flag of the form --name=value
     for (const char *prefix : kCompileFlagsWithValue)
       valued |= arg.rfind(std::string(prefix) + "=", 0) == 0;
-    if (valued || arg.rfind("-O", 0) == 0 || arg == "--pipeline" || arg == "--no-dnnl") {
+    if (valued || arg.rfind("-O", 0) == 0 || arg == "--pipeline" || arg == "--no-dnnl" ||
+        arg == "--no-winograd") {
       compileFlags.push_back(arg);
       onlyTargetCpu &= arg == "--target=cpu";
     } else if (std::find(std::begin(kCompileFlagsWithValue), std::end(kCompileFlagsWithValue),

@@ -76,6 +76,11 @@ static cl::opt<bool> noDnnl("no-dnnl",
                             cl::desc("Generate conv/matmul/gemm kernels instead of calling oneDNN"),
                             cl::init(false), cl::cat(dlcCategory));
 
+static cl::opt<bool> noWinograd(
+    "no-winograd",
+    cl::desc("Direct convolution only (oneDNN's Winograd 3x3 convs are faster but round differently)"),
+    cl::init(false), cl::cat(dlcCategory));
+
 static cl::opt<std::string> precision(
     "precision",
     cl::desc("fp32 | fp16 | bf16: compute conv/matmul/gemm in this type (f32 accumulation)"),
@@ -165,6 +170,8 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   if (noDnnl)
     options.dnnl = false;
+  if (noWinograd)
+    options.winograd = false;
   options.cudaArch = cudaArch;
   options.train = train;
   options.emitGradients = emitGradients;

@@ -21,9 +21,11 @@
  * frees or keeps the tensors' memory; when the weights are marked constant it
  * keeps a copy reordered to oneDNN's preferred (blocked) layout, keyed by
  * the weights' address, for the life of the process.
- * No function reports errors: descriptors come from the compiler, and an
- * attribute combination oneDNN rejects at run time is computed without the
- * fused post-ops, which are then applied by plain loops.
+ * Errors: an f32 attribute combination oneDNN rejects is computed without
+ * the fused post-ops, which are then applied by plain loops. Anything else
+ * oneDNN cannot do (no int8 implementation for this machine, an invalid
+ * descriptor, no memory) fails the model run through dlc_rt_kernel_failed:
+ * the call returns without writing dst, and the run reports the node.
  */
 #ifndef DLC_DNNL_KERNELS_H
 #define DLC_DNNL_KERNELS_H
@@ -66,8 +68,16 @@ enum {
   DLC_DNNL_QUANT_ACTIVATION,
   DLC_DNNL_QUANT_CLIP_MIN,
   DLC_DNNL_QUANT_CLIP_MAX,
+  DLC_DNNL_CONV_ALGORITHM, /* f32 conv: DLC_DNNL_CONV_* */
   DLC_DNNL_DESC_SIZE
 };
+/* desc[DLC_DNNL_CONV_ALGORITHM]. WINOGRAD: the compiler found the conv
+ * eligible (3x3, stride 1, no dilation or groups, constant weights, channels
+ * multiples of 16); the library uses oneDNN's Winograd convolution when it
+ * has one for this machine with every post-op fused, else the direct one.
+ * Winograd reads blocked (nChw16c) activations: the call reorders from and
+ * to the caller's layout. */
+enum { DLC_DNNL_CONV_DIRECT = 0, DLC_DNNL_CONV_WINOGRAD = 1 };
 /* desc[DLC_DNNL_LAYOUTS] (conv, int8 conv and max pool; 0 = all NCHW): which activations are
  * channels-last. Binary operand i (a same-shape one) is NHWC_BINARY0 << i. */
 enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 };
@@ -167,6 +177,13 @@ DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_s8_s8, int8_t, int8_t);
 /* The number of threads a kernel may use, as the runtime's executor says for
  * the calling thread (libdlcrt defines it; 1 outside a model run). */
 uint32_t dlc_rt_kernel_threads(void);
+
+/* Fails the model run that called this kernel (libdlcrt defines it): the
+ * run skips the kernels not yet started and returns `status` (a dlc_status;
+ * other values become DLC_INTERNAL) with the node's name and `message`
+ * (copied). The first failure of a run is the one reported. Outside a run
+ * the message is kept for the calling thread (tests). Thread-safe. */
+void dlc_rt_kernel_failed(int status, const char *message);
 
 #ifdef __cplusplus
 }

@@ -74,14 +74,15 @@ bool CudaModel::capture(Executor &executor, std::string &why) {
     return false;
   }
   setLaunchStream(stream);
-  bool ran = executor.run(deviceInputs.data(), deviceOutputs.data(), nullptr);
+  std::string problem;
+  bool ran = executor.run(deviceInputs.data(), deviceOutputs.data(), nullptr, problem) == DLC_OK;
   setLaunchStream(nullptr);
   CUgraph captured = nullptr;
   CUresult ended = d.cuStreamEndCapture(stream, &captured);
   std::string recorded;
   bool failedInside = takeError(recorded);
   if (!ran || ended || failedInside || !captured) {
-    why = !ran            ? "no arena for the captured run"
+    why = !ran            ? "the captured run failed: " + problem
           : ended         ? describe(d, "cuStreamEndCapture", ended)
           : failedInside ? recorded
                           : "cuStreamEndCapture returned no graph";
@@ -186,10 +187,11 @@ dlc_status CudaModel::runMixed(Executor &executor, const std::vector<void *> &in
   std::string message;
   if (!makeCurrent(message)) // pool workers make it current in the wrappers
     return fail(error, DLC_UNSUPPORTED, message);
-  if (!executor.run(inputs.data(), outputs.data(), timings)) {
-    if (!takeError(message))
-      message = "cannot allocate the arenas";
-    return fail(error, DLC_OUT_OF_MEMORY, "CUDA: " + message);
+  std::string problem;
+  if (dlc_status s = executor.run(inputs.data(), outputs.data(), timings, problem)) {
+    if (s == DLC_OUT_OF_MEMORY && takeError(message)) // a device arena, not the host's
+      problem = "CUDA: " + message;
+    return fail(error, s, problem);
   }
   if (takeError(message))
     return fail(error, DLC_DEVICE_ERROR, "CUDA: " + message);
@@ -264,8 +266,12 @@ dlc_status CudaModel::run(Executor &executor, const std::vector<dlc_tensor_info>
       if (inputInfo[i].bytes)
         if (CUresult r = d.cuMemcpyHtoD(dptr(deviceInputs[i]), inputs[i], inputInfo[i].bytes))
           recordError("cuMemcpyHtoD", r);
-    if (!executor.run(deviceInputs.data(), deviceOutputs.data(), timings))
-      return cudaFailure(DLC_OUT_OF_MEMORY);
+    std::string problem;
+    if (dlc_status s = executor.run(deviceInputs.data(), deviceOutputs.data(), timings, problem)) {
+      if (s == DLC_OUT_OF_MEMORY && takeError(message)) // a device arena, not the host's
+        problem = "CUDA: " + message;
+      return fail(error, s, problem);
+    }
     if (CUresult r = d.cuCtxSynchronize())
       recordError("cuCtxSynchronize", r);
     for (size_t i = 0; i < outputs.size(); ++i)

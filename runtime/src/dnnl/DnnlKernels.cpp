@@ -8,6 +8,7 @@
 // prefers, once. Post-ops (bias, activations, residual adds) run inside the
 // primitive.
 #include "dlc/dnnl_kernels.h"
+#include "dlc/runtime.h"
 
 #include <dnnl.hpp>
 #include <omp.h>
@@ -17,6 +18,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -423,30 +426,44 @@ CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
   return *published;
 }
 
+dnnl::primitive_attr userScratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+/// The primitive from `makePd(attr)` with every post-op fused, or nothing
+/// when oneDNN rejects the combination.
+template <typename Pd, typename MakePd>
+std::optional<Pd> createFused(CallSite &site, MakePd makePd) {
+  memory::dims dst = site.dst.dims();
+  try {
+    dnnl::primitive_attr fused = userScratchpad();
+    if (!site.postOps.empty())
+      fused.set_post_ops(
+          makePostOps(site.postOps, dst, site.channel, site.sumIndex, site.layouts));
+    Pd pd = makePd(fused);
+    site.binaries.clear();
+    for (const PostOp &op : site.postOps)
+      if (isBinary(op))
+        site.binaries.push_back(
+            binaryDesc(op, unsigned(site.binaries.size()), dst, site.channel, site.layouts));
+    site.fusedPostOps = true;
+    return pd;
+  } catch (const dnnl::error &) {
+    return std::nullopt;
+  }
+}
+
 /// Builds the primitive from `makePd(attr)`, with fused post-ops when
 /// oneDNN accepts them, else without (CallSite::execute applies them).
 template <typename Pd, typename MakePd>
 Pd createWithPostOps(CallSite &site, MakePd makePd) {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  memory::dims dst = site.dst.dims();
-  if (!site.postOps.empty()) {
-    try {
-      dnnl::primitive_attr fused = attr;
-      fused.set_post_ops(
-          makePostOps(site.postOps, dst, site.channel, site.sumIndex, site.layouts));
-      Pd pd = makePd(fused);
-      for (const PostOp &op : site.postOps)
-        if (isBinary(op))
-          site.binaries.push_back(
-              binaryDesc(op, unsigned(site.binaries.size()), dst, site.channel, site.layouts));
-      return pd;
-    } catch (const dnnl::error &) {
-      site.fusedPostOps = false;
-      site.binaries.clear();
-    }
-  }
-  return makePd(attr);
+  if (std::optional<Pd> pd = createFused<Pd>(site, makePd))
+    return *pd;
+  site.fusedPostOps = false;
+  site.binaries.clear();
+  return makePd(userScratchpad());
 }
 
 template <typename Primitive, typename Pd> void finish(CallSite &site, const Pd &pd) {
@@ -468,103 +485,137 @@ memory::dims convWeightDims(const int64_t *d) {
 /// The forward-inference conv of descriptor `d` (slots 10..17).
 dnnl::convolution_forward::desc convDesc(const int64_t *d, const memory::desc &src,
                                          const memory::desc &weights, const memory::desc *bias,
-                                         const memory::desc &dst) {
+                                         const memory::desc &dst,
+                                         dnnl::algorithm algo) {
   memory::dims strides{d[10], d[11]}, padL{d[12], d[13]}, padR{d[14], d[15]},
       dilations{d[16] - 1, d[17] - 1};
   auto kind = dnnl::prop_kind::forward_inference;
-  auto algo = dnnl::algorithm::convolution_direct;
   return bias ? dnnl::convolution_forward::desc(kind, algo, src, weights, *bias, dst, strides,
                                                 dilations, padL, padR)
               : dnnl::convolution_forward::desc(kind, algo, src, weights, dst, strides,
                                                 dilations, padL, padR);
+}
+
+/// Runs an entry point's body: what oneDNN (or memory) refuses fails the
+/// model run through dlc_rt_kernel_failed instead of escaping the C ABI.
+/// `what` names the call for the message (the runtime adds the node).
+template <typename Body> void guarded(const char *what, Body body) noexcept {
+  auto fail = [&](int status, const std::string &why) {
+    dlc_rt_kernel_failed(status, (std::string(what) + ": " + why).c_str());
+  };
+  try {
+    body();
+  } catch (const dnnl::error &e) {
+    int status = e.status == dnnl_out_of_memory ? DLC_OUT_OF_MEMORY
+                 : e.status == dnnl_unimplemented ? DLC_UNSUPPORTED
+                                                  : DLC_INTERNAL;
+    fail(status, std::string("oneDNN: ") + e.what());
+  } catch (const std::bad_alloc &) {
+    fail(DLC_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception &e) {
+    fail(DLC_INTERNAL, e.what());
+  }
 }
 } // namespace
 
 extern "C" void dlc_dnnl_conv2d(int64_t *cache, const int64_t *d, const float *src,
                                 const float *weights, const float *bias, const float *binary0,
                                 const float *binary1, float *dst) {
-  bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
-  CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], oh = d[8], ow = d[9],
-            group = d[18];
-    s.channel = 1;
-    s.layouts = d[DLC_DNNL_LAYOUTS];
-    s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
-    s.dst = CallSite::conv4d({n, k, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
-    memory::dims wdims = convWeightDims(d);
-    s.plainWeights = memory::desc(wdims, dt::f32, group == 1 ? tag::oihw : tag::goihw);
-    memory::desc anyWeights =
-        s.constWeights ? memory::desc(wdims, dt::f32, tag::any) : s.plainWeights;
-    s.bias = memory::desc({k}, dt::f32, tag::a);
-    // The primitive picks its activation layouts (channels-last or blocked:
-    // much faster kernels than plain NCHW, depthwise above all); execute()
-    // reorders around it where the caller's layout differs.
-    memory::desc anySrc({n, c, h, w}, dt::f32, tag::any), anyDst({n, k, oh, ow}, dt::f32, tag::any);
-    s.sumIndex = sumPostOp(s.postOps);
-    auto pd = createWithPostOps<dnnl::convolution_forward::primitive_desc>(
-        s, [&](const dnnl::primitive_attr &attr) {
-          return dnnl::convolution_forward::primitive_desc(
-              convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst), attr,
-              cpuEngine());
-        });
-    finish<dnnl::convolution_forward>(s, pd);
+  guarded("f32 convolution", [&] {
+    bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+    CallSite &site = callSite(cache, d, [&](CallSite &s) {
+      int64_t n = d[1], c = d[2], h = d[3], w = d[4], k = d[5], oh = d[8], ow = d[9],
+              group = d[18];
+      s.channel = 1;
+      s.layouts = d[DLC_DNNL_LAYOUTS];
+      s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
+      s.dst = CallSite::conv4d({n, k, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
+      memory::dims wdims = convWeightDims(d);
+      s.plainWeights = memory::desc(wdims, dt::f32, group == 1 ? tag::oihw : tag::goihw);
+      memory::desc anyWeights =
+          s.constWeights ? memory::desc(wdims, dt::f32, tag::any) : s.plainWeights;
+      s.bias = memory::desc({k}, dt::f32, tag::a);
+      // The primitive picks its activation layouts (channels-last or blocked:
+      // much faster kernels than plain NCHW, depthwise above all); execute()
+      // reorders around it where the caller's layout differs.
+      memory::desc anySrc({n, c, h, w}, dt::f32, tag::any),
+          anyDst({n, k, oh, ow}, dt::f32, tag::any);
+      s.sumIndex = sumPostOp(s.postOps);
+      using ConvPd = dnnl::convolution_forward::primitive_desc;
+      auto make = [&](dnnl::algorithm algo) {
+        return [&, algo](const dnnl::primitive_attr &attr) {
+          return ConvPd(convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst, algo),
+                        attr, cpuEngine());
+        };
+      };
+      // Winograd only with all post-ops fused: else direct (fused or not).
+      std::optional<ConvPd> winograd;
+      if (d[DLC_DNNL_CONV_ALGORITHM] == DLC_DNNL_CONV_WINOGRAD && s.constWeights)
+        winograd = createFused<ConvPd>(s, make(dnnl::algorithm::convolution_winograd));
+      ConvPd pd = winograd
+                      ? *winograd
+                      : createWithPostOps<ConvPd>(s, make(dnnl::algorithm::convolution_direct));
+      finish<dnnl::convolution_forward>(s, pd);
+    });
+    const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
+    site.execute(src, weights, hasBias ? bias : nullptr, binary, dst);
   });
-  const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
-  site.execute(src, weights, hasBias ? bias : nullptr, binary, dst);
 }
 
 extern "C" void dlc_dnnl_matmul(int64_t *cache, const int64_t *d, const float *lhs,
                                 const float *rhs, const float *bias, const float *binary0,
                                 const float *binary1, float *dst) {
-  bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
-  CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    int64_t batch = d[1], m = d[2], n = d[3], k = d[4];
-    bool lhsBatched = d[5] != 0, rhsBatched = d[6] != 0, transA = d[7] != 0,
-         transB = d[8] != 0;
-    float alpha = bitsToFloat(d[9]);
-    // Shared 2-D weights: one [batch*M, K] x [K, N] product (when A is plain).
-    bool flatten = batch > 1 && lhsBatched && !rhsBatched && !transA;
-    if (flatten) {
-      m *= batch;
-      batch = 1;
-    }
-    memory::dims srcDims, wDims, dstDims, srcStrides, wStrides;
-    if (batch == 1) {
-      srcDims = {m, k};
-      srcStrides = transA ? memory::dims{1, m} : memory::dims{k, 1};
-      wDims = {k, n};
-      wStrides = transB ? memory::dims{1, k} : memory::dims{n, 1};
-      dstDims = {m, n};
-    } else {
-      srcDims = {lhsBatched ? batch : 1, m, k};
-      srcStrides = transA ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1};
-      wDims = {rhsBatched ? batch : 1, k, n};
-      wStrides = transB ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1};
-      dstDims = {batch, m, n};
-    }
-    s.channel = dstDims.size() - 1;
-    s.src = memory::desc(srcDims, dt::f32, srcStrides);
-    s.plainWeights = memory::desc(wDims, dt::f32, wStrides);
-    s.dst = memory::desc(dstDims, dt::f32, plainTag(dstDims.size()));
-    memory::dims biasDims(dstDims.size(), 1);
-    biasDims.back() = n;
-    s.bias = memory::desc(biasDims, dt::f32, plainTag(biasDims.size()));
-    memory::desc weightsDesc =
-        s.constWeights ? memory::desc(wDims, dt::f32, tag::any) : s.plainWeights;
-    auto pd = createWithPostOps<dnnl::matmul::primitive_desc>(
-        s, [&](const dnnl::primitive_attr &base) {
-          dnnl::primitive_attr attr = base;
-          if (alpha != 1.f)
-            attr.set_output_scales(0, {alpha});
-          dnnl::matmul::desc desc = hasBias
-                                        ? dnnl::matmul::desc(s.src, weightsDesc, s.bias, s.dst)
-                                        : dnnl::matmul::desc(s.src, weightsDesc, s.dst);
-          return dnnl::matmul::primitive_desc(desc, attr, cpuEngine());
-        });
-    finish<dnnl::matmul>(s, pd);
+  guarded("f32 matmul", [&] {
+    bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+    CallSite &site = callSite(cache, d, [&](CallSite &s) {
+      int64_t batch = d[1], m = d[2], n = d[3], k = d[4];
+      bool lhsBatched = d[5] != 0, rhsBatched = d[6] != 0, transA = d[7] != 0,
+           transB = d[8] != 0;
+      float alpha = bitsToFloat(d[9]);
+      // Shared 2-D weights: one [batch*M, K] x [K, N] product (when A is plain).
+      bool flatten = batch > 1 && lhsBatched && !rhsBatched && !transA;
+      if (flatten) {
+        m *= batch;
+        batch = 1;
+      }
+      memory::dims srcDims, wDims, dstDims, srcStrides, wStrides;
+      if (batch == 1) {
+        srcDims = {m, k};
+        srcStrides = transA ? memory::dims{1, m} : memory::dims{k, 1};
+        wDims = {k, n};
+        wStrides = transB ? memory::dims{1, k} : memory::dims{n, 1};
+        dstDims = {m, n};
+      } else {
+        srcDims = {lhsBatched ? batch : 1, m, k};
+        srcStrides = transA ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1};
+        wDims = {rhsBatched ? batch : 1, k, n};
+        wStrides = transB ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1};
+        dstDims = {batch, m, n};
+      }
+      s.channel = dstDims.size() - 1;
+      s.src = memory::desc(srcDims, dt::f32, srcStrides);
+      s.plainWeights = memory::desc(wDims, dt::f32, wStrides);
+      s.dst = memory::desc(dstDims, dt::f32, plainTag(dstDims.size()));
+      memory::dims biasDims(dstDims.size(), 1);
+      biasDims.back() = n;
+      s.bias = memory::desc(biasDims, dt::f32, plainTag(biasDims.size()));
+      memory::desc weightsDesc =
+          s.constWeights ? memory::desc(wDims, dt::f32, tag::any) : s.plainWeights;
+      auto pd = createWithPostOps<dnnl::matmul::primitive_desc>(
+          s, [&](const dnnl::primitive_attr &base) {
+            dnnl::primitive_attr attr = base;
+            if (alpha != 1.f)
+              attr.set_output_scales(0, {alpha});
+            dnnl::matmul::desc desc = hasBias
+                                          ? dnnl::matmul::desc(s.src, weightsDesc, s.bias, s.dst)
+                                          : dnnl::matmul::desc(s.src, weightsDesc, s.dst);
+            return dnnl::matmul::primitive_desc(desc, attr, cpuEngine());
+          });
+      finish<dnnl::matmul>(s, pd);
+    });
+    const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
+    site.execute(lhs, rhs, hasBias ? bias : nullptr, binary, dst);
   });
-  const float *binary[DLC_DNNL_MAX_BINARY] = {binary0, binary1};
-  site.execute(lhs, rhs, hasBias ? bias : nullptr, binary, dst);
 }
 
 namespace {
@@ -592,69 +643,70 @@ void executePlain(CallSite &site, const float *src, const float *scale, const fl
   ts.stream.wait();
 }
 
-dnnl::primitive_attr userScratchpad() {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  return attr;
-}
 } // namespace
 
 extern "C" void dlc_dnnl_softmax(int64_t *cache, const int64_t *d, const float *src,
                                  const float *, const float *, const float *, const float *,
                                  float *dst) {
-  CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    memory::dims dims(d + 3, d + 3 + d[1]);
-    s.src = s.dst = memory::desc(dims, dt::f32, plainTag(dims.size()));
-    dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, s.src, int(d[2]));
-    dnnl::softmax_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
-    s.scratch = pd.scratchpad_desc();
-    s.prim = dnnl::softmax_forward(pd);
+  guarded("softmax", [&] {
+    CallSite &site = callSite(cache, d, [&](CallSite &s) {
+      memory::dims dims(d + 3, d + 3 + d[1]);
+      s.src = s.dst = memory::desc(dims, dt::f32, plainTag(dims.size()));
+      dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, s.src, int(d[2]));
+      dnnl::softmax_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+      s.scratch = pd.scratchpad_desc();
+      s.prim = dnnl::softmax_forward(pd);
+    });
+    executePlain(site, src, nullptr, nullptr, dst);
   });
-  executePlain(site, src, nullptr, nullptr, dst);
 }
 
 extern "C" void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *d, const float *src,
                                     const float *scale, const float *shift, const float *,
                                     const float *, float *dst) {
-  bool hasShift = d[DLC_DNNL_HAS_BIAS] != 0;
-  CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    s.src = s.dst = memory::desc({d[1], d[2]}, dt::f32, tag::ab);
-    s.weights = s.bias = memory::desc({d[2]}, dt::f32, tag::a);
-    auto flags = dnnl::normalization_flags::use_scale;
-    if (hasShift)
-      flags = flags | dnnl::normalization_flags::use_shift;
-    dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, s.src,
-                                                 bitsToFloat(d[3]), flags);
-    dnnl::layer_normalization_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
-    s.scratch = pd.scratchpad_desc();
-    s.prim = dnnl::layer_normalization_forward(pd);
+  guarded("layer norm", [&] {
+    bool hasShift = d[DLC_DNNL_HAS_BIAS] != 0;
+    CallSite &site = callSite(cache, d, [&](CallSite &s) {
+      s.src = s.dst = memory::desc({d[1], d[2]}, dt::f32, tag::ab);
+      s.weights = s.bias = memory::desc({d[2]}, dt::f32, tag::a);
+      auto flags = dnnl::normalization_flags::use_scale;
+      if (hasShift)
+        flags = flags | dnnl::normalization_flags::use_shift;
+      dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, s.src,
+                                                   bitsToFloat(d[3]), flags);
+      dnnl::layer_normalization_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+      s.scratch = pd.scratchpad_desc();
+      s.prim = dnnl::layer_normalization_forward(pd);
+    });
+    executePlain(site, src, scale, hasShift ? shift : nullptr, dst);
   });
-  executePlain(site, src, scale, hasShift ? shift : nullptr, dst);
 }
 
 extern "C" void dlc_dnnl_max_pool(int64_t *cache, const int64_t *d, const float *src,
                                   const float *, const float *, const float *, const float *,
                                   float *dst) {
-  CallSite &site = callSite(cache, d, [&](CallSite &s) {
-    int64_t n = d[1], c = d[2], h = d[3], w = d[4], oh = d[5], ow = d[6], kh = d[7], kw = d[8],
-            sh = d[9], sw = d[10], pt = d[11], pl = d[12];
-    s.layouts = d[DLC_DNNL_LAYOUTS];
-    s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
-    s.dst = CallSite::conv4d({n, c, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
-    memory::dims padR{(oh - 1) * sh + kh - h - pt, (ow - 1) * sw + kw - w - pl};
-    // The primitive reads the caller's src layout and picks dst (the same).
-    memory::desc anyDst({n, c, oh, ow}, dt::f32, tag::any);
-    dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference,
-                                     dnnl::algorithm::pooling_max, s.src, anyDst, {sh, sw},
-                                     {kh, kw}, {pt, pl}, padR);
-    dnnl::pooling_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
-    s.primSrc = s.src;
-    s.primDst = pd.dst_desc();
-    s.prepareReorders();
-    s.scratch = pd.scratchpad_desc();
-    s.prim = dnnl::pooling_forward(pd);
+  guarded("max pool", [&] {
+    CallSite &site = callSite(cache, d, [&](CallSite &s) {
+      int64_t n = d[1], c = d[2], h = d[3], w = d[4], oh = d[5], ow = d[6], kh = d[7], kw = d[8],
+              sh = d[9], sw = d[10], pt = d[11], pl = d[12];
+      s.layouts = d[DLC_DNNL_LAYOUTS];
+      s.src = CallSite::conv4d({n, c, h, w}, s.layouts & DLC_DNNL_NHWC_SRC);
+      s.dst = CallSite::conv4d({n, c, oh, ow}, s.layouts & DLC_DNNL_NHWC_DST);
+      memory::dims padR{(oh - 1) * sh + kh - h - pt, (ow - 1) * sw + kw - w - pl};
+      // The primitive reads the caller's src layout and picks dst (the same).
+      memory::desc anyDst({n, c, oh, ow}, dt::f32, tag::any);
+      dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                       dnnl::algorithm::pooling_max, s.src, anyDst, {sh, sw},
+                                       {kh, kw}, {pt, pl}, padR);
+      dnnl::pooling_forward::primitive_desc pd(desc, userScratchpad(), cpuEngine());
+      s.primSrc = s.src;
+      s.primDst = pd.dst_desc();
+      s.prepareReorders();
+      s.scratch = pd.scratchpad_desc();
+      s.prim = dnnl::pooling_forward(pd);
+    });
+    site.execute(src, nullptr, nullptr, nullptr, dst);
   });
-  site.execute(src, nullptr, nullptr, nullptr, dst);
 }
 
 namespace {
@@ -762,7 +814,8 @@ void quantConv(int64_t *cache, const int64_t *d, const void *src, const int32_t 
     s.bias = memory::desc({k}, dt::s32, tag::a);
     memory::desc anySrc({n, c, h, w}, srcType, tag::any), anyDst({n, k, oh, ow}, dstType, tag::any),
         anyWeights(wdims, dt::s8, tag::any);
-    auto desc = convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst);
+    auto desc = convDesc(d, anySrc, anyWeights, hasBias ? &s.bias : nullptr, anyDst,
+                         dnnl::algorithm::convolution_direct);
     std::vector<float> scales = outputScales(d, size_t(k), multiplier, qscale);
     dnnl::convolution_forward::primitive_desc pd(desc, quantAttr(d, 1, *qscale, &scales),
                                                  cpuEngine());
@@ -798,9 +851,11 @@ void quantMatMul(int64_t *cache, const int64_t *d, const void *lhs, const int32_
 }
 } // namespace
 
-#define DLC_DNNL_QUANT_ENTRY(name, impl, src_t, dst_t)                                        \
-  extern "C" DLC_DNNL_QUANT_SIGNATURE(name, src_t, dst_t) {                                   \
-    impl(cache, desc, src, weights, bias, multiplier, qscale, src_zp, int32_t(*dst_zp), dst); \
+#define DLC_DNNL_QUANT_ENTRY(name, impl, src_t, dst_t)                                         \
+  extern "C" DLC_DNNL_QUANT_SIGNATURE(name, src_t, dst_t) {                                    \
+    guarded(#name, [&] {                                                                       \
+      impl(cache, desc, src, weights, bias, multiplier, qscale, src_zp, int32_t(*dst_zp), dst); \
+    });                                                                                        \
   }
 DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qconv2d_u8_u8, quantConv, uint8_t, uint8_t)
 DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qconv2d_u8_s8, quantConv, uint8_t, int8_t)

@@ -1,5 +1,6 @@
 // libdlc_dnnl against naive loops: random inputs, the descriptors the way
 // dlc-dispatch-dnnl writes them (include/dlc/dnnl_kernels.h).
+#include "../../../runtime/src/Executor.h"
 #include "dlc/dnnl_kernels.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -88,7 +90,10 @@ struct ConvCase {
   std::vector<float> x, w, bias, residual, scale, want;
   std::vector<int64_t> desc;
 
-  ConvCase(const ConvShape &s, bool constWeights, unsigned seed) {
+  bool withScale = true; // the per-channel multiply post-op
+
+  ConvCase(const ConvShape &s, bool constWeights, unsigned seed, bool scaled = true)
+      : withScale(scaled) {
     int64_t plane = s.oh() * s.ow(), outN = s.n * s.k * plane;
     x = randomData(size_t(s.n * s.c * s.h * s.w), seed);
     w = randomData(size_t(s.k * (s.c / s.g) * s.kh * s.kw), seed + 1);
@@ -97,7 +102,8 @@ struct ConvCase {
     scale = randomData(size_t(s.k), seed + 4);
     desc = convDesc(s, true, constWeights);
     addPostOp(desc, DLC_DNNL_POST_ADD, 0, 0, DLC_DNNL_BCAST_NONE);
-    addPostOp(desc, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
+    if (withScale)
+      addPostOp(desc, DLC_DNNL_POST_MUL, 0, 0, DLC_DNNL_BCAST_CHANNEL);
     addPostOp(desc, DLC_DNNL_POST_RELU);
     expect(s);
   }
@@ -106,7 +112,8 @@ struct ConvCase {
     int64_t plane = s.oh() * s.ow();
     want = naiveConv(s, x, w, bias.data());
     for (size_t i = 0; i < want.size(); ++i)
-      want[i] = std::max(0.f, (want[i] + residual[i]) * scale[(i / size_t(plane)) % size_t(s.k)]);
+      want[i] = std::max(0.f, (want[i] + residual[i]) *
+                                  (withScale ? scale[(i / size_t(plane)) % size_t(s.k)] : 1.f));
   }
 };
 
@@ -141,9 +148,71 @@ TEST(DnnlKernels, ConvGroupedFirstLayer) {
   checkConv({1, 4, 16, 16, 8, 5, 5, 1, 2, 2, 2, 2, 2, 1, 1, 2}, true);
 }
 
+// What oneDNN refuses fails the model run (dlc_rt_kernel_failed; outside a
+// run the message stays with the thread) instead of aborting the process;
+// dst is not written. Here: a descriptor whose output size contradicts its
+// window (an 8x8 input, 3x3 window, no padding gives 6x6, not 5x5).
+TEST(DnnlKernels, RefusedCallsReportInsteadOfAborting) {
+  ConvShape s{1, 16, 8, 8, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1};
+  std::vector<int64_t> d = convDesc(s, false, true);
+  d[8] = d[9] = 5;
+  std::vector<float> x = randomData(16 * 8 * 8, 3), w = randomData(16 * 16 * 9, 4);
+  std::vector<float> y(16 * 25, 42.f);
+  int64_t cache[2] = {0, 0};
+  dlc_dnnl_conv2d(cache, d.data(), x.data(), w.data(), nullptr, nullptr, nullptr, y.data());
+  std::string message = dlc::rt::takeKernelFailureOutsideRun();
+  EXPECT_EQ(message.rfind("f32 convolution: oneDNN: ", 0), 0u) << message;
+  EXPECT_EQ(cache[0], 0) << "nothing cached: the next call tries again";
+  EXPECT_EQ(y, std::vector<float>(16 * 25, 42.f));
+
+  d[DLC_DNNL_KIND] = DLC_DNNL_QCONV2D;
+  std::vector<uint8_t> qx(16 * 8 * 8, 3), qy(16 * 25, 42);
+  std::vector<int32_t> qw(16 * 16 * 9, 1);
+  double multiplier = 0.01, qscale = 1.0;
+  int32_t srcZp = 0;
+  uint8_t dstZp = 0;
+  dlc_dnnl_qconv2d_u8_u8(cache, d.data(), qx.data(), qw.data(), nullptr, &multiplier, &qscale,
+                         &srcZp, &dstZp, qy.data());
+  message = dlc::rt::takeKernelFailureOutsideRun();
+  EXPECT_EQ(message.rfind("dlc_dnnl_qconv2d_u8_u8: oneDNN: ", 0), 0u) << message;
+  EXPECT_EQ(qy, std::vector<uint8_t>(16 * 25, 42));
+}
+
 /// NCHW -> NHWC of an [n, c, h, w] tensor (`back`: NHWC -> NCHW).
 std::vector<float> toNhwc(const std::vector<float> &x, int64_t n, int64_t c, int64_t hw,
-                          bool back = false) {
+                          bool back = false);
+
+// DLC_DNNL_CONV_WINOGRAD: ResNet's 3x3 conv + residual + relu, with channels-
+// last activations reordered around oneDNN's blocked Winograd layout; then
+// with a post-op Winograd does not fuse (binary mul: the direct conv runs).
+// Winograd rounds differently from the direct form; the error stays within
+// expectClose's 1e-4 + 1e-4 * |want| for these sums of 576 products.
+TEST(DnnlKernels, ConvWinogradResidualReluChannelsLast) {
+  ConvShape s{1, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  int64_t plane = s.oh() * s.ow();
+  for (bool scaled : {false, true}) {
+    SCOPED_TRACE(scaled ? "with a per-channel multiply" : "residual + relu");
+    ConvCase c(s, true, 21, scaled);
+    c.desc[DLC_DNNL_CONV_ALGORITHM] = DLC_DNNL_CONV_WINOGRAD;
+    for (int64_t layouts : {int64_t(0), int64_t(DLC_DNNL_NHWC_SRC | DLC_DNNL_NHWC_DST |
+                                                 DLC_DNNL_NHWC_BINARY0)}) {
+      c.desc[DLC_DNNL_LAYOUTS] = layouts;
+      bool nhwc = layouts != 0;
+      std::vector<float> src = nhwc ? toNhwc(c.x, s.n, s.c, s.h * s.w) : c.x;
+      std::vector<float> res = nhwc ? toNhwc(c.residual, s.n, s.k, plane) : c.residual;
+      int64_t cache[2] = {0, 0};
+      for (int run = 0; run < 2; ++run) { // creation, then the cached primitive
+        std::vector<float> y(c.want.size(), NAN);
+        dlc_dnnl_conv2d(cache, c.desc.data(), src.data(), c.w.data(), c.bias.data(),
+                        res.data(), c.scale.data(), y.data());
+        expectClose(nhwc ? toNhwc(y, s.n, s.k, plane, /*back=*/true) : y, c.want);
+      }
+    }
+  }
+}
+
+std::vector<float> toNhwc(const std::vector<float> &x, int64_t n, int64_t c, int64_t hw,
+                          bool back) {
   std::vector<float> y(x.size());
   for (int64_t b = 0; b < n; ++b)
     for (int64_t ch = 0; ch < c; ++ch)

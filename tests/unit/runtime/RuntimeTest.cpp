@@ -1,10 +1,13 @@
 // Model creation, description, execution and argument checking of libdlcrt
 // on hand-made plans, through the C API and the C++ wrapper.
+#include "../../../runtime/src/Executor.h"
 #include "TestPlans.h"
+#include "dlc/dnnl_kernels.h"
 #include "dlc/runtime.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -198,6 +201,53 @@ TEST(RuntimeTest, HugeArenaIsOutOfMemoryNotACrash) {
     EXPECT_EQ(e.status(), DLC_OUT_OF_MEMORY);
     EXPECT_STREQ(e.what(), "cannot allocate the 4611686018427387904-byte arena");
   }
+}
+
+// A kernel that cannot compute its result (a library call oneDNN refuses)
+// fails the run through dlc_rt_kernel_failed: the run returns its status with
+// the node's name, the kernels after it do not run, and the next run of the
+// same model is unaffected.
+std::atomic<int> lastAddRuns{0};
+void failingReluKernel(void *const *a) {
+  if (static_cast<const float *>(a[0])[0] < -100.f) // the test's signal to fail
+    dlc_rt_kernel_failed(DLC_UNSUPPORTED, "no implementation for this machine");
+  else
+    reluKernel(a);
+}
+void countingAddKernel(void *const *a) {
+  ++lastAddRuns;
+  addKernel(a);
+}
+const dlc_cpu_fn kFailingKernels[] = {countingAddKernel, failingReluKernel, scaleKernel};
+
+class KernelFailureTest : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(KernelFailureTest, FailsTheRunNamingTheNodeAndSkipsTheRest) {
+  Image image(diamondBlob(), kFailingKernels);
+  dlc::Model model(&image.image, GetParam());
+  std::vector<float> x = randomFloats(kN, 5), y(kN, 0.f);
+  x[0] = -1000.f;
+  lastAddRuns = 0;
+  try {
+    model.run({dlc::view(x, {kN})}, {dlc::view(y, {kN})});
+    FAIL() << "the run succeeded although its relu kernel failed";
+  } catch (const dlc::Error &e) {
+    EXPECT_EQ(e.status(), DLC_UNSUPPORTED);
+    EXPECT_STREQ(e.what(), "node 0 'relu' (dlc.relu): no implementation for this machine");
+  }
+  EXPECT_EQ(lastAddRuns, 0) << "add1 and add2 depend on the failed node";
+  x[0] = 1.f;
+  EXPECT_EQ(runDiamond(model, x), diamondReference(x));
+  EXPECT_EQ(lastAddRuns, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, KernelFailureTest, ::testing::Values(1u, 2u));
+
+TEST(RuntimeTest, KernelFailureOutsideARunIsKeptForTheThread) {
+  EXPECT_EQ(dlc::rt::takeKernelFailureOutsideRun(), "");
+  dlc_rt_kernel_failed(DLC_INTERNAL, "called directly");
+  EXPECT_EQ(dlc::rt::takeKernelFailureOutsideRun(), "called directly");
+  EXPECT_EQ(dlc::rt::takeKernelFailureOutsideRun(), "");
 }
 
 /// Creating a model of x -> one GPU kernel node on `device` -> y (x and y
