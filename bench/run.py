@@ -2,8 +2,8 @@
 """End-to-end latency of real models: dlc next to onnxruntime and PyTorch, in one run.
 
     python3 bench/run.py [--dlc build/bin/dlc] [--models resnet50,mobilenetv2,bert]
-        [--batch 1,8] [--threads 2] [--runs 20] [--warmup 3] [--target cpu|cuda]
-        [--workdir /tmp/dlc-bench]
+        [--batch 1,8] [--threads 2] [--runs 20] [--warmup 3] [--rounds 5]
+        [--target cpu|cuda] [--workdir /tmp/dlc-bench]
 
 For every model and batch size (bench/harness/models.py: torchvision
 ResNet-50 and MobileNetV2, a BERT-base-sized encoder; random weights,
@@ -13,14 +13,17 @@ torch.manual_seed(0), eval mode) the harness
   2. compiles it with `dlc -O2 --emit=lib` (the wall time is "compile s");
   3. runs onnxruntime once as the reference and checks dlc's outputs:
      max |dlc - ort| / max |ort| <= 1e-3 per output ("rel err");
-  4. times, one after the other: dlc (`dlc_model_run` through ctypes on the
-     generated library, num_threads = --threads), onnxruntime
-     (`InferenceSession.run`, intra_op_num_threads = --threads, sequential
-     execution, all graph optimizations) and PyTorch eager
-     (torch.set_num_threads, inference_mode). Each is called --warmup times,
-     then --runs times, each call timed with time.perf_counter from Python:
-     inference on inputs already in memory, outputs written to preallocated
-     (dlc) or fresh (ort, torch) buffers. Median and p90 (nearest rank).
+  4. times dlc (`dlc_model_run` through ctypes on the generated library,
+     num_threads = --threads), onnxruntime (`InferenceSession.run`,
+     intra_op_num_threads = --threads, sequential execution, all graph
+     optimizations) and PyTorch eager (torch.set_num_threads,
+     inference_mode). Each is called --warmup times, then the --runs timed
+     calls of each are made in --rounds alternating blocks (dlc, ort, torch,
+     dlc, ort, torch, ...), so that load which drifts on a shared machine
+     falls on all three alike; each call is timed with time.perf_counter
+     from Python: inference on inputs already in memory, outputs written to
+     preallocated (dlc) or fresh (ort, torch) buffers. Median and p90
+     (nearest rank) over each one's calls.
      dlc's num_threads is the team size of its oneDNN kernels (and runs
      independent plan nodes in parallel; docs/performance.md).
 OpenMP threads spin briefly, then sleep (OMP_WAIT_POLICY=active,
@@ -67,18 +70,43 @@ def relative_error(out, ref):
     return diff / scale if scale > 0 else diff
 
 
+def summarize(times):
+    """(median, p90 by nearest rank) of a list of times."""
+    times = sorted(times)
+    p90 = times[min(len(times), max(1, int(np.ceil(0.9 * len(times))))) - 1]
+    return statistics.median(times), p90
+
+
+def timed_calls(call, count, times):
+    for _ in range(count):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1e3)
+
+
 def latency_ms(call, runs, warmup):
     """(median, p90) in ms of `runs` timed calls after `warmup` untimed ones."""
     for _ in range(warmup):
         call()
     times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
-    p90 = times[min(len(times), max(1, int(np.ceil(0.9 * len(times))))) - 1]
-    return statistics.median(times), p90
+    timed_calls(call, runs, times)
+    return summarize(times)
+
+
+def interleaved_latency_ms(calls, runs, warmup, rounds):
+    """{name: (median, p90) in ms} for `calls` ({name: callable}): `warmup`
+    untimed calls of each, then `runs` timed calls of each, made in `rounds`
+    blocks that alternate between them (block sizes differ by at most one)."""
+    for call in calls.values():
+        for _ in range(warmup):
+            call()
+    rounds = max(1, min(rounds, runs))
+    times = {name: [] for name in calls}
+    for block in range(rounds):
+        count = runs // rounds + (1 if block < runs % rounds else 0)
+        for name, call in calls.items():
+            timed_calls(call, count, times[name])
+    return {name: summarize(t) for name, t in times.items()}
 
 
 def first_line(text, limit=160):
@@ -133,15 +161,17 @@ class Case:
         self.row = {"model": name, "batch": batch, "failures": []}
 
 
-def measure_dlc(args, case, target, threads, gpu=True):
-    """Compiles, checks and times dlc into case.row; a failure is noted, not raised."""
+def open_dlc(args, case, target, threads, gpu=True):
+    """Compiles dlc's library and checks its outputs into case.row; returns
+    the open model to time (the caller closes it), or None after a failure
+    (noted in the row, not raised) or without a GPU."""
     row, model = case.row, None
     try:
         lib = os.path.join(case.directory, "libmodel-%s.so" % target)
         row["compile"] = compile_dlc(args.dlc, case.path, lib, target)
         if not gpu:
             row["skip"] = "no CUDA GPU: %s" % gpu_absent_reason()
-            return
+            return None
         model = dlc_ctypes.DlcModel(lib, threads)
         model.bind(case.feeds)
         outputs = model.run()
@@ -150,12 +180,25 @@ def measure_dlc(args, case, target, threads, gpu=True):
         if len(outputs) != len(case.reference) or row["err"] > REL_TOL:
             row["failures"].append("dlc outputs differ from onnxruntime (rel err %.3g > %g)"
                                    % (row["err"], REL_TOL))
-        row["dlc"] = latency_ms(model.run, args.runs, args.warmup)
+        return model
     except (RuntimeError, dlc_ctypes.DlcError) as e:
         row["failures"].append("dlc: %s" % first_line(str(e)))
-    finally:
         if model:
             model.close()
+        return None
+
+
+def measure_dlc(args, case, target, threads, gpu=True):
+    """open_dlc, then dlc timed alone into case.row."""
+    model = open_dlc(args, case, target, threads, gpu)
+    if not model:
+        return
+    try:
+        case.row["dlc"] = latency_ms(model.run, args.runs, args.warmup)
+    except dlc_ctypes.DlcError as e:
+        case.row["failures"].append("dlc: %s" % first_line(str(e)))
+    finally:
+        model.close()
 
 
 def measure_cpu(args, name, batch):
@@ -163,13 +206,21 @@ def measure_cpu(args, name, batch):
 
     case = Case(args, name, batch)
     row = case.row
-    measure_dlc(args, case, "cpu", args.threads)
-    row["ort"] = latency_ms(lambda: case.session.run(None, case.feeds), args.runs, args.warmup)
+    model = open_dlc(args, case, "cpu", args.threads)
     torch.set_num_threads(args.threads)
     tx = torch.from_numpy(case.x)
-    with torch.inference_mode():
-        row["torch_err"] = relative_error(case.module(tx).numpy(), case.reference[0])
-        row["torch"] = latency_ms(lambda: case.module(tx), args.runs, args.warmup)
+    calls = {"ort": lambda: case.session.run(None, case.feeds), "torch": lambda: case.module(tx)}
+    if model:
+        calls = {"dlc": model.run, **calls}
+    try:
+        with torch.inference_mode():
+            row["torch_err"] = relative_error(case.module(tx).numpy(), case.reference[0])
+            row.update(interleaved_latency_ms(calls, args.runs, args.warmup, args.rounds))
+    except dlc_ctypes.DlcError as e:
+        row["failures"].append("dlc: %s" % first_line(str(e)))
+    finally:
+        if model:
+            model.close()
     return row
 
 
@@ -262,9 +313,11 @@ def environment(args):
                np.__version__),
             "load average before the run %s (other processes share these cores); "
             "OMP_WAIT_POLICY=%s" % (args.load, os.environ.get("OMP_WAIT_POLICY")),
-            "threads %d, %d warm-up + %d timed runs per column; ratio > 1: dlc is slower; "
+            "threads %d, %d warm-up + %d timed runs per column%s; ratio > 1: dlc is slower; "
             "rel err = max|dlc - onnxruntime| / max|onnxruntime| (ok <= %g)"
-            % (args.threads, args.warmup, args.runs, REL_TOL)]
+            % (args.threads, args.warmup, args.runs,
+               ", in %d alternating blocks" % args.rounds if args.target == "cpu" else "",
+               REL_TOL)]
 
 
 def main(argv=None):
@@ -275,12 +328,15 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="--target cpu: the timed calls alternate between dlc, "
+                             "onnxruntime and torch in this many blocks")
     parser.add_argument("--target", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--workdir", default="/tmp/dlc-bench",
                         help="exported models and compiled libraries go here")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0 or args.threads < 1:
-        parser.error("--runs and --threads must be >= 1, --warmup >= 0")
+    if args.runs < 1 or args.warmup < 0 or args.threads < 1 or args.rounds < 1:
+        parser.error("--runs, --rounds and --threads must be >= 1, --warmup >= 0")
     from harness import models
 
     names = args.models.split(",")

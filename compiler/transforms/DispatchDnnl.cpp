@@ -845,9 +845,11 @@ std::optional<QuantDispatch> matchQuantized(func::FuncOp kernel, const ArgConsta
   // The library fixes a conv's scales, and a gelu's 1 / qscale, at the
   // call site's first call.
   bool gelu = activation == DLC_DNNL_QUANT_ACT_GELU_ERF || activation == DLC_DNNL_QUANT_ACT_GELU_TANH;
-  if ((conv && !sameConstantAtEveryCall(q.multiplier, constants)) ||
-      ((conv || gelu) && !sameConstantAtEveryCall(q.qscale, constants)))
+  bool constantScales = sameConstantAtEveryCall(q.multiplier, constants) &&
+                        sameConstantAtEveryCall(q.qscale, constants);
+  if ((conv && !constantScales) || (gelu && !sameConstantAtEveryCall(q.qscale, constants)))
     return std::nullopt;
+  q.desc[DLC_DNNL_QUANT_FIXED_SCALES] = constantScales;
   q.ops.push_back(quant);
   bool dstSigned = !elementOf(quant.getOutput()).isUnsignedInteger();
   q.desc[DLC_DNNL_HAS_BIAS] = q.bias != nullptr;

@@ -135,6 +135,13 @@ def check_helpers():
     finally:
         run.time.perf_counter = real
     check(len(calls) == 7 and median == 1000.0 and p90 == 1000.0, "latency_ms: warm-up untimed, ms")
+    order = []
+    result = run.interleaved_latency_ms({"a": lambda: order.append("a"), "b": lambda: order.append("b")},
+                                        runs=5, warmup=1, rounds=2)
+    check("".join(order) == "ab" + "aaabbb" + "aabb",
+          "interleaved_latency_ms: warm-up each, then alternating blocks of 3 and 2: %s" % "".join(order))
+    check(sorted(result) == ["a", "b"] and all(m >= 0 and p >= m for m, p in result.values()),
+          "interleaved_latency_ms: (median, p90) per name")
 
 
 def main():

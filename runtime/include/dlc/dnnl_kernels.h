@@ -69,6 +69,10 @@ enum {
   DLC_DNNL_QUANT_CLIP_MIN,
   DLC_DNNL_QUANT_CLIP_MAX,
   DLC_DNNL_CONV_ALGORITHM, /* f32 conv: DLC_DNNL_CONV_* */
+  /* int8 kinds: 1 = the multiplier and qscale are the same constants at
+   * every call: the library reads them at the call site's first call and
+   * fixes the scales in the primitive (always 1 for int8 convs). */
+  DLC_DNNL_QUANT_FIXED_SCALES,
   DLC_DNNL_DESC_SIZE
 };
 /* desc[DLC_DNNL_CONV_ALGORITHM]. WINOGRAD: the compiler found the conv
@@ -155,9 +159,10 @@ void dlc_dnnl_layer_norm(int64_t *cache, const int64_t *desc, const float *src,
  * with 8-bit src and dst (u8 or s8, as the name says), constant weights
  * whose int32 values fit int8 (converted and reordered once), int32 bias
  * (HAS_BIAS), f64 multiplier ([C] or one) and qscale (one), int32 src_zp
- * (QUANT_SRC_ZP) and dst_zp of dst's type. A conv call site reads its
- * multiplier and qscale once, at its first call (oneDNN 2.6 int8 convs take
- * no run-time scales): they must be constants. oneDNN computes the scaling in
+ * (QUANT_SRC_ZP) and dst_zp of dst's type. A call site with
+ * QUANT_FIXED_SCALES (every conv: oneDNN 2.6 int8 convs take no run-time
+ * scales) reads its multiplier and qscale once, at its first call: they
+ * must be constants; a matmul without it converts them on every call. oneDNN computes the scaling in
  * f32: a value within rounding error of a .5 tie may land one step from
  * the f64 form. NCHW / row-major (conv: NHWC as DLC_DNNL_LAYOUTS says), no
  * post-ops besides the activation. */

@@ -829,6 +829,7 @@ void quantMatMul(int64_t *cache, const int64_t *d, const void *lhs, const int32_
                  const int32_t *bias, const double *multiplier, const double *qscale,
                  const int32_t *srcZp, int32_t dstZp, void *dst) {
   bool hasBias = d[DLC_DNNL_HAS_BIAS] != 0;
+  bool fixedScales = d[DLC_DNNL_QUANT_FIXED_SCALES] != 0;
   CallSite &site = callSite(cache, d, [&](CallSite &s) {
     // [batch * M, K] x [K, N]: the compiler only sends shared 2-D weights.
     int64_t m = d[1] * d[2], n = d[3], k = d[4];
@@ -843,10 +844,14 @@ void quantMatMul(int64_t *cache, const int64_t *d, const void *lhs, const int32_
     memory::desc anyWeights({k, n}, dt::s8, tag::any);
     auto desc = hasBias ? dnnl::matmul::desc(s.src, anyWeights, s.bias, s.dst)
                         : dnnl::matmul::desc(s.src, anyWeights, s.dst);
-    dnnl::matmul::primitive_desc pd(desc, quantAttr(d, 1, *qscale), cpuEngine());
+    std::vector<float> scales;
+    if (fixedScales)
+      scales = outputScales(d, size_t(n), multiplier, qscale);
+    dnnl::matmul::primitive_desc pd(
+        desc, quantAttr(d, 1, *qscale, fixedScales ? &scales : nullptr), cpuEngine());
     finish<dnnl::matmul>(s, pd);
   });
-  QuantArgs q(d, size_t(d[3]), multiplier, qscale, srcZp, dstZp);
+  QuantArgs q(d, size_t(d[3]), fixedScales ? nullptr : multiplier, qscale, srcZp, dstZp);
   site.execute(lhs, weights, hasBias ? bias : nullptr, nullptr, dst, q.extra);
 }
 } // namespace
