@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 using dlc::rt::Executor;
@@ -25,6 +26,15 @@ constexpr uint32_t kNoNode = UINT32_MAX;
 /// a node: the model's, since batch-1 graphs are mostly chains and a node's
 /// own parallelism is where the cores go.
 thread_local uint32_t kernelThreads = 1;
+
+/// The run's team lock, held by this thread while its kernel uses the whole
+/// team (see dlc_rt_kernel_threads), or null.
+thread_local std::mutex *heldTeam = nullptr;
+/// The team lock of the run this thread is executing a kernel for.
+thread_local std::mutex *currentTeam = nullptr;
+/// When this thread's kernel got the team (0: it did not wait for it): a
+/// profiled node starts then, so traces show when kernels really ran.
+thread_local uint64_t teamAcquiredNs = 0;
 
 /// The run and node this thread is executing a kernel for (null outside a
 /// kernel call): where dlc_rt_kernel_failed records its error.
@@ -52,6 +62,10 @@ struct Executor::Run : KernelFailureSink {
   bool finished = false; // guarded by doneMutex; set by whoever finishes the last node
   NodeTiming *timings = nullptr;
   const Executor *executor = nullptr;
+  /// Held by a kernel that uses the whole team (a multi-threaded library
+  /// call): two such kernels of one run never overlap, which would put
+  /// 2 x threads OpenMP threads on the run's cores.
+  std::mutex team;
 
   ~Run() {
     std::free(arena);
@@ -272,7 +286,15 @@ void Executor::runNode(Run &run, uint32_t node) const {
     kernelThreads = numThreads; // library kernels (oneDNN) use the run's threads
     currentSink = &run;
     currentNode = node;
+    currentTeam = pool ? &run.team : nullptr; // serial runs have nothing to exclude
     image.kernels[n.kernel](args);
+    if (heldTeam) {
+      heldTeam->unlock();
+      heldTeam = nullptr;
+      if (run.timings)
+        start = teamAcquiredNs;
+    }
+    currentTeam = nullptr;
     currentSink = nullptr;
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint32_t slot = argStart[i];
@@ -289,7 +311,17 @@ void Executor::runNode(Run &run, uint32_t node) const {
     run.timings[i] = NodeTiming{start, nowNs(), ThreadPool::currentWorker()};
 }
 
-extern "C" uint32_t dlc_rt_kernel_threads(void) { return kernelThreads; }
+extern "C" uint32_t dlc_rt_kernel_threads(void) {
+  // A kernel asking for more than one thread gets the run's whole team:
+  // it waits until no other kernel of the run holds it, then keeps it until
+  // it returns (runNode releases it).
+  if (kernelThreads > 1 && currentTeam && !heldTeam) {
+    currentTeam->lock();
+    heldTeam = currentTeam;
+    teamAcquiredNs = nowNs();
+  }
+  return kernelThreads;
+}
 
 extern "C" void dlc_rt_kernel_failed(int status, const char *message) {
   if (status <= DLC_OK || status > DLC_DEVICE_ERROR)

@@ -4,15 +4,17 @@ runs them at the same time on different threads, and --profile shows it.
 
 The model has BRANCHES independent chains (MatMul -> Relu -> MatMul on their
 own input and weights, so no pass merges them) joined by Adds. It is
-compiled with dlc, its outputs are checked against onnxruntime (--check,
+compiled with `dlc --no-dnnl` (single-threaded generated kernels), its
+outputs are checked against onnxruntime (--check,
 rtol 1e-4, atol 1e-4), and then run with `--threads 2 --profile trace.json`
 both as a compiled executable and through `dlc-run MODEL.onnx`. The trace
 must hold two node events on different thread lanes (tid) whose [ts, ts+dur)
-intervals intersect. The branches are heavy (~10-20 ms each) so that on a busy
+intervals intersect. The branches are heavy (~0.2 s each, generated) so that on a busy
 two-core machine the pool worker still starts a branch before the caller
 finishes its own; a run without overlap is retried (up to 5 times) before
 the test fails. `--threads 1` must put every event on one lane (so the
-overlap check is not vacuous).
+overlap check is not vacuous). The default (oneDNN) build must show the
+opposite: its library kernels use both threads each, so no two overlap.
 
   test_parallel_trace.py --dlc build/bin/dlc [--dlc-run build/bin/dlc-run] [--keep]
 """
@@ -29,7 +31,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
 BRANCHES = 4
-N = 768  # MatMul size: N^3 = 453M multiply-adds per MatMul (~10 ms with oneDNN)
+N = 512  # MatMul size: N^3 = 134M multiply-adds per MatMul (generated code: ~0.1 s)
 
 
 def build_model(path, rng):
@@ -112,7 +114,11 @@ def main():
         if not ok:
             failures.append(name)
 
-    code, out = run([dlc, model, "-o", exe])
+    # Generated kernels are single-threaded: independent ones run at the
+    # same time on the pool's threads. oneDNN calls use all of the run's
+    # threads each, so they take turns (dlc_rt_kernel_threads): checked on
+    # the default build at the end.
+    code, out = run([dlc, "--no-dnnl", model, "-o", exe])
     check("compile", code == 0, out)
     if code == 0:
         code, out = run([exe, "--data", data, "--check", "--rtol", "1e-4", "--atol", "1e-4", "--threads", "2"])
@@ -123,7 +129,7 @@ def main():
         lanes = {e["tid"] for e in node_events(trace)} if code == 0 else set()
         check("--threads 1 uses one lane", code == 0 and len(lanes) == 1, out + " lanes %s" % lanes)
 
-        for name, argv in (("executable", [exe]), ("dlc-run", [dlc_run, model])):
+        for name, argv in (("executable", [exe]), ("dlc-run", [dlc_run, "--no-dnnl", model])):
             found, detail = None, ""
             for attempt in range(5):
                 trace = os.path.join(work, "%s_%d.json" % (name, attempt))
@@ -143,6 +149,23 @@ def main():
                 a, b = found
                 print("  %s: '%s' (tid %d) overlaps '%s' (tid %d)" % (name, a["name"], a["tid"], b["name"], b["tid"]))
             check("%s --threads 2 --profile shows overlapping branches" % name, found is not None, detail)
+
+    library_exe = exe + "-dnnl"
+    code, out = run([dlc, model, "-o", library_exe])
+    if code == 0:
+        trace = os.path.join(work, "dnnl.json")
+        code, out = run([library_exe, "--data", data, "--threads", "2", "--profile", trace])
+    if code == 0:
+        # The MatMul nodes are the library calls; the Adds joining branches
+        # are generated code and may overlap with them.
+        events = [e for e in node_events(trace) if "_mm" in e["name"]]
+        found = overlapping_pair(events)
+        check("oneDNN build: multi-threaded library kernels do not overlap",
+              len(events) == 2 * BRANCHES and found is None,
+              "%d MatMul events; overlap: %s"
+              % (len(events), found and (found[0]["name"], found[1]["name"])))
+    else:
+        check("oneDNN build compiles and runs with --profile", False, out)
 
     if args.keep:
         print("scratch directory: %s" % work)

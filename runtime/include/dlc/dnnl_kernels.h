@@ -180,7 +180,12 @@ DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_s8_u8, int8_t, uint8_t);
 DLC_DNNL_QUANT_SIGNATURE(dlc_dnnl_qmatmul_s8_s8, int8_t, int8_t);
 
 /* The number of threads a kernel may use, as the runtime's executor says for
- * the calling thread (libdlcrt defines it; 1 outside a model run). */
+ * the calling thread (libdlcrt defines it; 1 outside a model run). When that
+ * is more than one and the run executes nodes in parallel, the first call
+ * during a node also reserves the run's threads for this kernel until it
+ * returns (waiting while another kernel of the run holds them): two
+ * multi-threaded library calls of one run never overlap. Call it only for
+ * work that will use the threads. */
 uint32_t dlc_rt_kernel_threads(void);
 
 /* Fails the model run that called this kernel (libdlcrt defines it): the

@@ -408,11 +408,13 @@ CallSite &callSite(int64_t *cache, const int64_t *desc, Create create) {
   void *state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
   if (state)
     return *static_cast<CallSite *>(state);
-  static std::mutex creationMutex;
-  std::lock_guard<std::mutex> lock(creationMutex);
   // oneDNN sizes a primitive's work split for the team it is created under.
+  // Taken before the creation lock: a multi-threaded call may wait here for
+  // its run's team (dlc_rt_kernel_threads), and must not hold that lock then.
   bool small = workOf(desc) < kSmallWork;
   useRuntimeThreads(threadState(), small);
+  static std::mutex creationMutex;
+  std::lock_guard<std::mutex> lock(creationMutex);
   state = __atomic_load_n(reinterpret_cast<void **>(cache), __ATOMIC_ACQUIRE);
   if (state)
     return *static_cast<CallSite *>(state);
