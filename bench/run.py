@@ -19,8 +19,8 @@ torch.manual_seed(0), eval mode) the harness
      optimizations) and PyTorch eager (torch.set_num_threads,
      inference_mode). Each is called --warmup times, then the --runs timed
      calls of each are made in --rounds alternating blocks (dlc, ort, torch,
-     dlc, ort, torch, ...), so that load which drifts on a shared machine
-     falls on all three alike; each call is timed with time.perf_counter
+     dlc, ort, torch, ...; each block after one untimed call), so that load
+     which drifts on a shared machine falls on all three alike; each call is timed with time.perf_counter
      from Python: inference on inputs already in memory, outputs written to
      preallocated (dlc) or fresh (ort, torch) buffers. Median and p90
      (nearest rank) over each one's calls.
@@ -96,7 +96,10 @@ def latency_ms(call, runs, warmup):
 def interleaved_latency_ms(calls, runs, warmup, rounds):
     """{name: (median, p90) in ms} for `calls` ({name: callable}): `warmup`
     untimed calls of each, then `runs` timed calls of each, made in `rounds`
-    blocks that alternate between them (block sizes differ by at most one)."""
+    blocks that alternate between them (block sizes differ by at most one).
+    Each block starts with one untimed call: the previous peer's threads may
+    still be spinning (onnxruntime's pool spins after its work), and caches
+    hold its data."""
     for call in calls.values():
         for _ in range(warmup):
             call()
@@ -105,6 +108,7 @@ def interleaved_latency_ms(calls, runs, warmup, rounds):
     for block in range(rounds):
         count = runs // rounds + (1 if block < runs % rounds else 0)
         for name, call in calls.items():
+            call()
             timed_calls(call, count, times[name])
     return {name: summarize(t) for name, t in times.items()}
 

@@ -138,8 +138,9 @@ def check_helpers():
     order = []
     result = run.interleaved_latency_ms({"a": lambda: order.append("a"), "b": lambda: order.append("b")},
                                         runs=5, warmup=1, rounds=2)
-    check("".join(order) == "ab" + "aaabbb" + "aabb",
-          "interleaved_latency_ms: warm-up each, then alternating blocks of 3 and 2: %s" % "".join(order))
+    check("".join(order) == "ab" + "aaaabbbb" + "aaabbb",
+          "interleaved_latency_ms: warm-up each, then alternating blocks of 1 untimed + 3, 1 + 2: %s"
+          % "".join(order))
     check(sorted(result) == ["a", "b"] and all(m >= 0 and p >= m for m, p in result.values()),
           "interleaved_latency_ms: (median, p90) per name")
 
