@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace dlc::test;
 
@@ -242,6 +244,41 @@ TEST_P(KernelFailureTest, FailsTheRunNamingTheNodeAndSkipsTheRest) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, KernelFailureTest, ::testing::Values(1u, 2u));
+
+// Kernels that ask for the run's threads (library calls) never overlap
+// within a run: relu and scale, the diamond's two roots, both ask here and
+// hold the team for 2 ms each; with two threads they would otherwise run at
+// the same time. Each still gets all of the run's threads.
+std::atomic<int> teamInside{0}, teamMaxInside{0}, teamThreadsSeen{0};
+void holdTeam() {
+  teamThreadsSeen = int(dlc_rt_kernel_threads());
+  int now = ++teamInside;
+  for (int seen = teamMaxInside; now > seen && !teamMaxInside.compare_exchange_weak(seen, now);) {
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  --teamInside;
+}
+void teamReluKernel(void *const *a) {
+  holdTeam();
+  reluKernel(a);
+}
+void teamScaleKernel(void *const *a) {
+  holdTeam();
+  scaleKernel(a);
+}
+const dlc_cpu_fn kTeamKernels[] = {addKernel, teamReluKernel, teamScaleKernel};
+
+TEST(RuntimeTest, KernelsUsingTheTeamTakeTurns) {
+  Image image(diamondBlob(), kTeamKernels);
+  dlc::Model model(&image.image, 2);
+  teamMaxInside = 0;
+  for (unsigned seed = 0; seed < 20; ++seed) {
+    std::vector<float> x = randomFloats(kN, seed);
+    ASSERT_EQ(runDiamond(model, x), diamondReference(x));
+  }
+  EXPECT_EQ(teamMaxInside, 1);
+  EXPECT_EQ(teamThreadsSeen, 2);
+}
 
 TEST(RuntimeTest, KernelFailureOutsideARunIsKeptForTheThread) {
   EXPECT_EQ(dlc::rt::takeKernelFailureOutsideRun(), "");
