@@ -2,6 +2,7 @@
 """Where a dlc-compiled model spends its time: top kernels from `--profile` traces.
 
     python3 bench/profile_kernels.py --dlc build/bin/dlc MODEL.onnx [--runs 3] [--top 15]
+    python3 bench/profile_kernels.py --exe COMPILED_MODEL [--threads 2]
 
 Compiles MODEL.onnx with `dlc -O2` into an executable, runs it --runs times
 with `--threads 1 --bench 1 --profile trace.json` (one warm-up run each, then
@@ -10,7 +11,8 @@ duration over the runs and prints markdown tables: time per kernel kind (the
 trace's "cat", the fused op list) and the --top slowest nodes (the trace's
 "name", the ONNX node the kernel starts at), each with its share of the sum.
 The model to profile can come from bench/run.py's --workdir
-(e.g. /tmp/dlc-bench/resnet50/b1/model.onnx).
+(e.g. /tmp/dlc-bench/resnet50/b1/model.onnx); --exe profiles an executable
+dlc already compiled (e.g. an int8 build kept by bench/quant_models.py --keep).
 """
 import argparse
 import collections
@@ -32,7 +34,8 @@ def profile(exe, trace, threads):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("model")
+    parser.add_argument("model", nargs="?")
+    parser.add_argument("--exe", help="a compiled model executable to profile instead of MODEL")
     parser.add_argument("--dlc", default=os.path.join(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), "build", "bin", "dlc"))
     parser.add_argument("--runs", type=int, default=3)
@@ -40,14 +43,18 @@ def main():
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per run (each node's kernel may use them all)")
     args = parser.parse_args()
+    if (args.model is None) == (args.exe is None):
+        parser.error("give MODEL.onnx or --exe, not both")
     with tempfile.TemporaryDirectory(prefix="dlc-profile-") as tmp:
-        exe = os.path.join(tmp, "model")
-        proc = subprocess.run([args.dlc, "-O2", "--stats", args.model, "-o", exe],
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            print(proc.stderr, file=sys.stderr)
-            return 1
-        print("dlc: %s" % proc.stdout.strip())
+        exe = args.exe
+        if exe is None:
+            exe = os.path.join(tmp, "model")
+            proc = subprocess.run([args.dlc, "-O2", "--stats", args.model, "-o", exe],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(proc.stderr, file=sys.stderr)
+                return 1
+            print("dlc: %s" % proc.stdout.strip())
         traces = [profile(exe, os.path.join(tmp, "trace%d.json" % i), args.threads) for i in range(args.runs)]
     nodes = {n: (traces[0][n][0], traces[0][n][1],
                  statistics.median(t[n][2] for t in traces)) for n in traces[0]}

@@ -177,6 +177,33 @@ def ConvertDlcToLinalg : Pass<"convert-dlc-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def ParallelizeKernels : Pass<"dlc-parallelize-kernels", "mlir::ModuleOp"> {
+  let summary = "Hand each large loop nest of a kernel to the run's threads (dlc_rt_parallel_for)";
+  let description = [{
+    Runs on bufferized kernels whose linalg ops became `scf.parallel` nests
+    (convert-linalg-to-parallel-loops). Every nest at the top of a function
+    tagged `dlc.kernel`, with constant bounds and at least `min-work`
+    estimated operations (iterations x body ops, nested constant loops
+    counted), is outlined into `void <kernel>_par<N>(index begin, index end,
+    !llvm.ptr context)`, which runs the iterations whose split dimension (the
+    outermost with at least 16 iterations, else the longest) lies in
+    [begin, end). The nest becomes a call of
+    `dlc_rt_parallel_for(i64 count, fn, context)` (libdlcrt,
+    dlc/parallel_for.h), which splits [0, count) over the run's threads.
+    The context is a stack array of the nest's buffers (aligned pointers:
+    kernel buffers are static and identity-laid-out); views, globals and
+    constants the nest uses are recomputed inside the body function. Nests
+    that call functions, yield values, have dynamic bounds or use a value
+    that is neither are left serial.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "smallest estimated operation count worth the threads' start-up">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 def PackKernelArgs : Pass<"dlc-pack-kernel-args", "mlir::ModuleOp"> {
   let summary = "Give each lowered kernel the plan ABI entry `void k(void *const *args)`";
   let description = [{

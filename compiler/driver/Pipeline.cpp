@@ -70,7 +70,11 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   case dlc::Stage::LowerToLLVM:
     if (options.target == "cuda")
       return dlc::cudaLoweringPipeline(options.cudaArch, options.cudaFormat);
-    return "func.func(convert-linalg-to-loops),lower-affine,convert-scf-to-cf,"
+    // Optimized builds hand large loop nests to the run's threads.
+    return std::string(optimize && options.parallelKernels
+                           ? "func.func(convert-linalg-to-parallel-loops),dlc-parallelize-kernels,"
+                           : "func.func(convert-linalg-to-loops),") +
+           "lower-affine,convert-scf-to-cf,"
            "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
            "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
            "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},convert-cf-to-llvm,"

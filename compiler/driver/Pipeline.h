@@ -64,6 +64,10 @@ struct CompileOptions {
   /// oneDNN convs that qualify may use Winograd (`--no-winograd` turns it
   /// off: direct convolution only, closer to other runtimes' rounding).
   bool winograd = true;
+  /// Optimized CPU builds split large generated loop nests over the run's
+  /// threads (`--no-parallel-kernels`: every generated kernel is serial, the
+  /// threads then only run independent nodes at once).
+  bool parallelKernels = true;
 };
 
 /// The named stages of DESIGN.md's pipeline, in order. `buildPipeline` adds

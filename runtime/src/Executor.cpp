@@ -32,6 +32,8 @@ thread_local uint32_t kernelThreads = 1;
 thread_local std::mutex *heldTeam = nullptr;
 /// The team lock of the run this thread is executing a kernel for.
 thread_local std::mutex *currentTeam = nullptr;
+/// The executor of that run (dlc_rt_parallel_for uses its helpers).
+thread_local const dlc::rt::Executor *currentExecutor = nullptr;
 /// When this thread's kernel got the team (0: it did not wait for it): a
 /// profiled node starts then, so traces show when kernels really ran.
 thread_local uint64_t teamAcquiredNs = 0;
@@ -129,7 +131,10 @@ Executor::Executor(const dlc_model_image &image, const PlanView &plan, uint32_t 
     pool = std::make_unique<ThreadPool>(numThreads - 1);
 }
 
-Executor::~Executor() { pool.reset(); }
+Executor::~Executor() {
+  pool.reset();
+  helperPool.reset();
+}
 
 std::unique_ptr<Executor::Run> Executor::acquireRun() {
   {
@@ -287,15 +292,23 @@ void Executor::runNode(Run &run, uint32_t node) const {
     currentSink = &run;
     currentNode = node;
     currentTeam = pool ? &run.team : nullptr; // serial runs have nothing to exclude
+    currentExecutor = this;
     image.kernels[n.kernel](args);
+    // The node ends before the team is released: traces of kernels that
+    // take turns never show them overlapping.
+    uint64_t end = run.timings ? nowNs() : 0;
     if (heldTeam) {
       heldTeam->unlock();
       heldTeam = nullptr;
-      if (run.timings)
-        start = teamAcquiredNs;
+      start = teamAcquiredNs;
     }
+    kernelThreads = 1; // outside a node: as outside a run
     currentTeam = nullptr;
+    currentExecutor = nullptr;
     currentSink = nullptr;
+    if (run.timings)
+      run.timings[i] = NodeTiming{start, end, ThreadPool::currentWorker()};
+    return;
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint32_t slot = argStart[i];
     uint64_t bytes = plan.tensor(argTensor[slot + 1]).bytes;
@@ -330,6 +343,22 @@ extern "C" void dlc_rt_kernel_failed(int status, const char *message) {
     currentSink->record(currentNode, dlc_status(status), message);
   else
     failureOutsideRun = message ? message : "the kernel failed";
+}
+
+dlc::rt::ThreadPool *dlc::rt::currentKernelHelpers() {
+  return currentExecutor ? currentExecutor->helpers() : nullptr;
+}
+
+dlc::rt::ThreadPool *Executor::helpers() const {
+  if (numThreads < 2)
+    return nullptr;
+  std::call_once(helpersOnce, [&] {
+    try {
+      helperPool = std::make_unique<ThreadPool>(numThreads - 1);
+    } catch (...) { // no threads: kernels run serially
+    }
+  });
+  return helperPool.get();
 }
 
 std::string dlc::rt::takeKernelFailureOutsideRun() {

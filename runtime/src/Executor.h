@@ -56,6 +56,11 @@ struct KernelFailureSink {
 /// a model run (a library kernel called directly, as in tests), then "".
 std::string takeKernelFailureOutsideRun();
 
+/// The helper threads of the run whose kernel this thread is executing (null
+/// outside a kernel call, in a serial run, or when they cannot start):
+/// dlc_rt_parallel_for's team.
+ThreadPool *currentKernelHelpers();
+
 /// Executes an entry: every node starts once all its dependencies have
 /// finished. With one thread, nodes run in plan order on the caller's thread.
 /// Otherwise the caller and a pool of workers run ready nodes: a thread that
@@ -94,6 +99,11 @@ public:
   /// from a run stays valid while this does not change: runs of all-CUDA
   /// plans are serialized, so they reuse one run state.
   uint64_t runsCreated() const { return created.load(std::memory_order_acquire); }
+  /// numThreads - 1 threads that help a kernel holding the run's team
+  /// (dlc_rt_parallel_for), started on first use; null when serial or when
+  /// they cannot start. Not the node pool: its workers may be blocked
+  /// waiting for the team that the helped kernel holds.
+  ThreadPool *helpers() const;
 
 private:
   struct Run;
@@ -130,6 +140,8 @@ private:
   std::vector<uint32_t> roots; // nodes without dependencies, in plan order
 
   std::unique_ptr<ThreadPool> pool; // null: serial execution
+  mutable std::once_flag helpersOnce;
+  mutable std::unique_ptr<ThreadPool> helperPool;
   std::atomic<uint64_t> created{0};
   std::mutex runsMutex;
   std::vector<std::unique_ptr<Run>> idleRuns;

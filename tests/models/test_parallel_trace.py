@@ -4,8 +4,8 @@ runs them at the same time on different threads, and --profile shows it.
 
 The model has BRANCHES independent chains (MatMul -> Relu -> MatMul on their
 own input and weights, so no pass merges them) joined by Adds. It is
-compiled with `dlc --no-dnnl` (single-threaded generated kernels), its
-outputs are checked against onnxruntime (--check,
+compiled with `dlc --no-dnnl --no-parallel-kernels` (single-threaded
+generated kernels), its outputs are checked against onnxruntime (--check,
 rtol 1e-4, atol 1e-4), and then run with `--threads 2 --profile trace.json`
 both as a compiled executable and through `dlc-run MODEL.onnx`. The trace
 must hold two node events on different thread lanes (tid) whose [ts, ts+dur)
@@ -13,8 +13,12 @@ intervals intersect. The branches are heavy (~0.2 s each, generated) so that on 
 two-core machine the pool worker still starts a branch before the caller
 finishes its own; a run without overlap is retried (up to 5 times) before
 the test fails. `--threads 1` must put every event on one lane (so the
-overlap check is not vacuous). The default (oneDNN) build must show the
-opposite: its library kernels use both threads each, so no two overlap.
+overlap check is not vacuous). Builds whose MatMul kernels use all of the
+run's threads must show the opposite, no two MatMuls overlapping: the
+default `--no-dnnl` build (generated loop nests split over the threads,
+dlc_rt_parallel_for; its outputs are checked too) and the default (oneDNN)
+build, each as an executable and through dlc-run (which must run a model
+library on the library's own runtime, or its kernels get one thread).
 
   test_parallel_trace.py --dlc build/bin/dlc [--dlc-run build/bin/dlc-run] [--keep]
 """
@@ -114,11 +118,11 @@ def main():
         if not ok:
             failures.append(name)
 
-    # Generated kernels are single-threaded: independent ones run at the
-    # same time on the pool's threads. oneDNN calls use all of the run's
-    # threads each, so they take turns (dlc_rt_kernel_threads): checked on
-    # the default build at the end.
-    code, out = run([dlc, "--no-dnnl", model, "-o", exe])
+    # Serial generated kernels: independent ones run at the same time on
+    # the pool's threads. Kernels that use all of the run's threads take
+    # turns (dlc_rt_kernel_threads): checked on the default builds at the end.
+    serial_flags = ["--no-dnnl", "--no-parallel-kernels"]
+    code, out = run([dlc] + serial_flags + [model, "-o", exe])
     check("compile", code == 0, out)
     if code == 0:
         code, out = run([exe, "--data", data, "--check", "--rtol", "1e-4", "--atol", "1e-4", "--threads", "2"])
@@ -129,7 +133,7 @@ def main():
         lanes = {e["tid"] for e in node_events(trace)} if code == 0 else set()
         check("--threads 1 uses one lane", code == 0 and len(lanes) == 1, out + " lanes %s" % lanes)
 
-        for name, argv in (("executable", [exe]), ("dlc-run", [dlc_run, "--no-dnnl", model])):
+        for name, argv in (("executable", [exe]), ("dlc-run", [dlc_run] + serial_flags + [model])):
             found, detail = None, ""
             for attempt in range(5):
                 trace = os.path.join(work, "%s_%d.json" % (name, attempt))
@@ -150,22 +154,30 @@ def main():
                 print("  %s: '%s' (tid %d) overlaps '%s' (tid %d)" % (name, a["name"], a["tid"], b["name"], b["tid"]))
             check("%s --threads 2 --profile shows overlapping branches" % name, found is not None, detail)
 
-    library_exe = exe + "-dnnl"
-    code, out = run([dlc, model, "-o", library_exe])
-    if code == 0:
-        trace = os.path.join(work, "dnnl.json")
-        code, out = run([library_exe, "--data", data, "--threads", "2", "--profile", trace])
-    if code == 0:
-        # The MatMul nodes are the library calls; the Adds joining branches
-        # are generated code and may overlap with them.
-        events = [e for e in node_events(trace) if "_mm" in e["name"]]
-        found = overlapping_pair(events)
-        check("oneDNN build: multi-threaded library kernels do not overlap",
-              len(events) == 2 * BRANCHES and found is None,
-              "%d MatMul events; overlap: %s"
-              % (len(events), found and (found[0]["name"], found[1]["name"])))
-    else:
-        check("oneDNN build compiles and runs with --profile", False, out)
+    for build, flags in (("parallel generated kernels", ["--no-dnnl"]), ("oneDNN", [])):
+        team_exe = exe + "-team%d" % len(flags)
+        code, out = run([dlc] + flags + [model, "-o", team_exe])
+        if code == 0 and flags:
+            code, out = run([team_exe, "--data", data, "--check", "--rtol", "1e-4", "--atol", "1e-4",
+                             "--threads", "2"])
+            check("%s: outputs match onnxruntime with --threads 2" % build, code == 0, out)
+        if code != 0:
+            check("%s build compiles" % build, False, out)
+            continue
+        for name, argv in (("executable", [team_exe]), ("dlc-run", [dlc_run] + flags + [model])):
+            trace = os.path.join(work, "team%d-%s.json" % (len(flags), name))
+            code, out = run(argv + ["--data", data, "--threads", "2", "--profile", trace])
+            if code != 0:
+                check("%s %s runs with --profile" % (build, name), False, out)
+                continue
+            # The MatMul nodes use the team; the Adds joining branches may be
+            # small enough to stay serial and overlap with them.
+            events = [e for e in node_events(trace) if "_mm" in e["name"]]
+            found = overlapping_pair(events)
+            check("%s %s: kernels using all threads do not overlap" % (build, name),
+                  len(events) == 2 * BRANCHES and found is None,
+                  "%d MatMul events; overlap: %s"
+                  % (len(events), found and (found[0]["name"], found[1]["name"])))
 
     if args.keep:
         print("scratch directory: %s" % work)

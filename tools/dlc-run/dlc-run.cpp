@@ -2,7 +2,7 @@
 //
 //   dlc-run [--target=cpu] [-O0..3] [--shape N=d,..]... [--devices=cpu,cuda:0]
 //           [--pipeline] [--place NODE=DEVICE]... [--precision=P] [--no-dnnl]
-//           [--no-winograd]
+//           [--no-winograd] [--no-parallel-kernels]
 //           [--quantize=int8 --calibrate=DIR ...] MODEL.onnx|ARTEFACT.so [run flags...]
 //
 // An .onnx model is compiled with `dlc --emit=lib` (the dlc next to this
@@ -36,7 +36,7 @@ namespace {
 const char *kUsage =
     "usage: dlc-run [--target=cpu] [-O0..3] [--shape NAME=d0,d1,..]... [--devices=cpu,cuda:0]\n"
     "               [--pipeline] [--place NODE=DEVICE]... [--precision=P] [--no-dnnl]\n"
-    "               [--no-winograd]\n"
+    "               [--no-winograd] [--no-parallel-kernels]\n"
     "               [--quantize=int8 --calibrate=DIR [--calibrate-method=M] [--percentile=P]]\n"
     "               MODEL.onnx|MODEL.so\n"
     "               [--data DIR] [--input NAME=FILE]... [--check] [--output-dir DIR]\n"
@@ -114,6 +114,13 @@ struct TempDir {
 int runLibrary(const std::string &library, int argc, char **argv) {
   std::error_code ec;
   fs::path absolute = fs::absolute(library, ec);
+  // What compiled executables choose for oneDNN's OpenMP threads (brief
+  // spinning, runtime/src/cli/Cli.cpp); libgomp reads it when it is loaded
+  // with the library, so setting it now is enough.
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT")) {
+    setenv("OMP_WAIT_POLICY", "active", 1);
+    setenv("GOMP_SPINCOUNT", "30000", 1);
+  }
   void *handle = dlopen((ec ? fs::path(library) : absolute).c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     std::fprintf(stderr, "error: cannot load %s: %s\n", library.c_str(), dlerror());
@@ -126,7 +133,10 @@ int runLibrary(const std::string &library, int argc, char **argv) {
     dlclose(handle);
     return 1;
   }
-  int rc = dlc_cli_main(image, argc, argv);
+  // The library's own runtime when it exports it: its kernels call back
+  // into that one (dlc/plan.h); libraries of older dlc versions do not.
+  auto cliMain = reinterpret_cast<int (*)(int, char **)>(dlsym(handle, DLC_MODEL_CLI_SYMBOL));
+  int rc = cliMain ? cliMain(argc, argv) : dlc_cli_main(image, argc, argv);
   dlclose(handle);
   return rc;
 }
@@ -152,7 +162,7 @@ int dlcRun(int argc, char **argv) {
     for (const char *prefix : kCompileFlagsWithValue)
       valued |= arg.rfind(std::string(prefix) + "=", 0) == 0;
     if (valued || arg.rfind("-O", 0) == 0 || arg == "--pipeline" || arg == "--no-dnnl" ||
-        arg == "--no-winograd") {
+        arg == "--no-winograd" || arg == "--no-parallel-kernels") {
       compileFlags.push_back(arg);
       onlyTargetCpu &= arg == "--target=cpu";
     } else if (std::find(std::begin(kCompileFlagsWithValue), std::end(kCompileFlagsWithValue),

@@ -81,6 +81,11 @@ static cl::opt<bool> noWinograd(
     cl::desc("Direct convolution only (oneDNN's Winograd 3x3 convs are faster but round differently)"),
     cl::init(false), cl::cat(dlcCategory));
 
+static cl::opt<bool> noParallelKernels(
+    "no-parallel-kernels",
+    cl::desc("Generated kernels run on one thread (the run's threads only run independent nodes at once)"),
+    cl::init(false), cl::cat(dlcCategory));
+
 static cl::opt<std::string> precision(
     "precision",
     cl::desc("fp32 | fp16 | bf16: compute conv/matmul/gemm in this type (f32 accumulation)"),
@@ -172,6 +177,8 @@ int main(int argc, char **argv) {
     options.dnnl = false;
   if (noWinograd)
     options.winograd = false;
+  if (noParallelKernels)
+    options.parallelKernels = false;
   options.cudaArch = cudaArch;
   options.train = train;
   options.emitGradients = emitGradients;

@@ -124,6 +124,14 @@ typedef void (*dlc_cpu_fn)(void *const *args);
  * object) under the symbol DLC_MODEL_IMAGE_SYMBOL. Libraries are linked with
  * -Bsymbolic so several models can be dlopen()ed into one process. */
 #define DLC_MODEL_IMAGE_SYMBOL "dlc_model_image_v1"
+/* A model's kernels call back into the runtime linked into their own
+ * artefact (dlc_rt_kernel_threads, dlc_rt_parallel_for, dlc_rt_kernel_failed:
+ * thread-local state of the run). A runtime in another binary that runs the
+ * image directly gives every kernel one thread and loses kernel failures, so
+ * shared libraries also export `int DLC_MODEL_CLI_SYMBOL(int argc, char
+ * **argv)`: dlc_cli_run on the image with the library's own runtime (what
+ * dlc-run calls). */
+#define DLC_MODEL_CLI_SYMBOL "dlc_model_cli_main_v1"
 typedef struct dlc_model_image {
   uint32_t abi_version; /* DLC_IMAGE_ABI_VERSION */
   uint32_t num_kernels;

@@ -194,6 +194,14 @@ DLC_API size_t dlc_dtype_size(int32_t dtype);
  * no global state besides stdio). */
 DLC_API int dlc_cli_main(const dlc_model_image *image, int argc, char **argv);
 
+/* dlc_cli_main for a model that is not the process's own: never re-executes
+ * the process (dlc_cli_main does once, to set OpenMP's spin policy before
+ * libgomp starts, when the model calls oneDNN and the user set neither
+ * OMP_WAIT_POLICY nor GOMP_SPINCOUNT). Model libraries export it bound to
+ * their image (DLC_MODEL_CLI_SYMBOL in dlc/plan.h); a host that loads one
+ * sets that environment itself before dlopen() if it wants it. */
+DLC_API int dlc_cli_run(const dlc_model_image *image, int argc, char **argv);
+
 /* The `main` of `dlc --train` executables (docs/training.md): trains the
  * step in `image`, starting from the initializers of the ONNX model
  * `onnx`/`onnx_size` (which --save rewrites with the learned weights).

@@ -242,6 +242,10 @@ static void preferBriefSpinningOpenMpThreads(char **argv) {
 
 extern "C" int dlc_cli_main(const dlc_model_image *image, int argc, char **argv) {
   preferBriefSpinningOpenMpThreads(argv);
+  return dlc_cli_run(image, argc, argv);
+}
+
+extern "C" int dlc_cli_run(const dlc_model_image *image, int argc, char **argv) {
   try {
     CliOptions options;
     if (int code = parseCliOptions(argc, argv, options); code >= 0)

@@ -8,6 +8,7 @@
 // prefers, once. Post-ops (bias, activations, residual adds) run inside the
 // primitive.
 #include "dlc/dnnl_kernels.h"
+#include "dlc/parallel_for.h"
 #include "dlc/runtime.h"
 
 #include <dnnl.hpp>
@@ -872,3 +873,18 @@ DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_u8_u8, quantMatMul, uint8_t, uint8_t)
 DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_u8_s8, quantMatMul, uint8_t, int8_t)
 DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_s8_u8, quantMatMul, int8_t, uint8_t)
 DLC_DNNL_QUANT_ENTRY(dlc_dnnl_qmatmul_s8_s8, quantMatMul, int8_t, int8_t)
+
+// Generated kernels' loop nests (dlc_rt_parallel_for) run on the OpenMP team
+// the library calls use. It lives in this file because a static link pulls
+// it in exactly when a model calls oneDNN (libdlcrt refers to it weakly).
+extern "C" void dlc_openmp_parallel_for(int64_t count, dlc_parallel_body body, void *context,
+                                        uint32_t threads) {
+#pragma omp parallel num_threads(int(threads))
+  {
+    int64_t team = omp_get_num_threads(), member = omp_get_thread_num();
+    int64_t chunk = (count + team - 1) / team;
+    int64_t begin = std::min(count, member * chunk), end = std::min(count, begin + chunk);
+    if (begin < end)
+      body(begin, end, context);
+  }
+}

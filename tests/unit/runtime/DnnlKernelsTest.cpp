@@ -2,11 +2,14 @@
 // dlc-dispatch-dnnl writes them (include/dlc/dnnl_kernels.h).
 #include "../../../runtime/src/Executor.h"
 #include "dlc/dnnl_kernels.h"
+#include "dlc/parallel_for.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <random>
 #include <string>
 #include <thread>
@@ -437,6 +440,36 @@ TEST(DnnlKernels, ConcurrentCallsShareOneCallSite) {
     t.join();
   for (int t = 0; t < 4; ++t)
     EXPECT_TRUE(ok[size_t(t)]) << "thread " << t;
+}
+
+/// The OpenMP implementation of dlc_rt_parallel_for: one contiguous range per
+/// team member, together exactly [0, count), on as many distinct threads.
+struct OmpRecord {
+  std::mutex mutex;
+  std::vector<int> times;
+  std::set<std::thread::id> threads;
+  int calls = 0;
+};
+void ompBody(int64_t begin, int64_t end, void *context) {
+  auto &r = *static_cast<OmpRecord *>(context);
+  std::lock_guard<std::mutex> lock(r.mutex);
+  ++r.calls;
+  r.threads.insert(std::this_thread::get_id());
+  for (int64_t i = begin; i < end; ++i)
+    ++r.times[size_t(i)];
+}
+
+TEST(DnnlKernels, OpenMpParallelForCoversEveryIndexOnce) {
+  for (uint32_t threads : {1u, 2u, 3u}) {
+    for (int64_t count : {int64_t(1), int64_t(2), int64_t(7), int64_t(1000)}) {
+      OmpRecord r;
+      r.times.assign(size_t(count), 0);
+      dlc_openmp_parallel_for(count, ompBody, &r, threads);
+      EXPECT_EQ(r.times, std::vector<int>(size_t(count), 1)) << threads << " threads, " << count;
+      EXPECT_LE(r.calls, int(std::min<int64_t>(threads, count)));
+      EXPECT_EQ(size_t(r.calls), r.threads.size()) << "one range per team member";
+    }
+  }
 }
 
 } // namespace
