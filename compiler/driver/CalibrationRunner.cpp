@@ -9,22 +9,50 @@
 
 namespace {
 
+/// The C API of the runtime a model library links in. Its kernels call
+/// back into that copy of libdlcrt (dlc/plan.h), so running them with the
+/// compiler's own copy would give them one thread and lose library-call
+/// failures; every call below goes to the library's functions.
+struct Runtime {
+#define DLC_RUNTIME_FUNCTIONS(X)                                                                   \
+  X(dlc_model_options_init)                                                                        \
+  X(dlc_model_create) X(dlc_model_free) X(dlc_model_run) X(dlc_model_num_inputs)                    \
+  X(dlc_model_num_outputs) X(dlc_model_input_info) X(dlc_model_output_info)                        \
+  X(dlc_model_find_input) X(dlc_model_find_output) X(dlc_error_message) X(dlc_error_free)
+#define DLC_RUNTIME_MEMBER(name) decltype(&::name) name = nullptr;
+  DLC_RUNTIME_FUNCTIONS(DLC_RUNTIME_MEMBER)
+#undef DLC_RUNTIME_MEMBER
+
+  /// The library's functions; "" or the name of the first one it lacks.
+  std::string load(void *handle) {
+#define DLC_RUNTIME_LOOKUP(fn)                                                                     \
+  if (!(fn = reinterpret_cast<decltype(&::fn)>(dlsym(handle, #fn))))                               \
+    return #fn;
+    DLC_RUNTIME_FUNCTIONS(DLC_RUNTIME_LOOKUP)
+#undef DLC_RUNTIME_LOOKUP
+    return "";
+  }
+#undef DLC_RUNTIME_FUNCTIONS
+};
+
 /// dlopen/dlc_model_create, released in reverse order.
 struct LoadedModel {
   void *handle = nullptr;
+  Runtime api;
   dlc_model *model = nullptr;
   ~LoadedModel() {
-    dlc_model_free(model);
+    if (model)
+      api.dlc_model_free(model);
     if (handle)
       dlclose(handle);
   }
 };
 
-bool check(dlc_status status, dlc_error *err, std::string &error) {
+bool check(const Runtime &api, dlc_status status, dlc_error *err, std::string &error) {
   if (status == DLC_OK)
     return true;
-  error = std::string("calibration run: ") + dlc_error_message(err);
-  dlc_error_free(err);
+  error = std::string("calibration run: ") + api.dlc_error_message(err);
+  api.dlc_error_free(err);
   return false;
 }
 
@@ -53,17 +81,23 @@ bool dlc::runCalibration(const CalibrationRun &run, std::vector<std::pair<float,
     error = "the calibration model has no " + std::string(DLC_MODEL_IMAGE_SYMBOL);
     return false;
   }
+  std::string missing = loaded.api.load(loaded.handle);
+  if (!missing.empty()) {
+    error = "the calibration model does not export " + missing;
+    return false;
+  }
+  const Runtime &api = loaded.api;
   dlc_model_options options;
-  dlc_model_options_init(&options);
+  api.dlc_model_options_init(&options); // one thread per core
   dlc_error *err = nullptr;
-  if (!check(dlc_model_create(image, &options, &loaded.model, &err), err, error))
+  if (!check(api, api.dlc_model_create(image, &options, &loaded.model, &err), err, error))
     return false;
   dlc_model *model = loaded.model;
 
   std::vector<InputSpec> inputs;
-  for (uint32_t i = 0; i < dlc_model_num_inputs(model); ++i) {
+  for (uint32_t i = 0; i < api.dlc_model_num_inputs(model); ++i) {
     dlc_tensor_info info;
-    if (!check(dlc_model_input_info(model, i, &info, &err), err, error))
+    if (!check(api, api.dlc_model_input_info(model, i, &info, &err), err, error))
       return false;
     inputs.push_back({info.name, info.dtype, {info.shape, info.shape + info.rank}});
   }
@@ -72,9 +106,9 @@ bool dlc::runCalibration(const CalibrationRun &run, std::vector<std::pair<float,
     return false;
 
   std::vector<rt::HostTensor> outputs;
-  for (uint32_t i = 0; i < dlc_model_num_outputs(model); ++i) {
+  for (uint32_t i = 0; i < api.dlc_model_num_outputs(model); ++i) {
     dlc_tensor_info info;
-    if (!check(dlc_model_output_info(model, i, &info, &err), err, error))
+    if (!check(api, api.dlc_model_output_info(model, i, &info, &err), err, error))
       return false;
     outputs.push_back({info.name, info.dtype, {info.shape, info.shape + info.rank}, {}});
     outputs.back().data.resize(info.bytes);
@@ -83,8 +117,8 @@ bool dlc::runCalibration(const CalibrationRun &run, std::vector<std::pair<float,
   std::vector<std::pair<bool, size_t>> where;
   std::vector<RangeObserver> observers;
   for (const std::string &name : run.observe) {
-    int32_t in = dlc_model_find_input(model, name.c_str());
-    int32_t out = dlc_model_find_output(model, name.c_str());
+    int32_t in = api.dlc_model_find_input(model, name.c_str());
+    int32_t out = api.dlc_model_find_output(model, name.c_str());
     int32_t dtype = in >= 0 ? inputs[in].dtype : out >= 0 ? outputs[out].dtype : -1;
     if (dtype != DLC_DTYPE_FLOAT32) {
       error = "calibration: no float32 tensor '" + name + "' in the calibration model";
@@ -104,7 +138,7 @@ bool dlc::runCalibration(const CalibrationRun &run, std::vector<std::pair<float,
     std::vector<dlc_tensor_view> inViews;
     for (rt::HostTensor &t : samples[s])
       inViews.push_back(viewOf(t));
-    if (!check(dlc_model_run(model, inViews.data(), inViews.size(), outViews.data(),
+    if (!check(api, api.dlc_model_run(model, inViews.data(), inViews.size(), outViews.data(),
                              outViews.size(), &err),
                err, error))
       return false;
