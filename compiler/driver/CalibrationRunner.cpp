@@ -1,54 +1,27 @@
 //===- CalibrationRunner.cpp - run a model library on samples, observe ranges ===//
 #include "compiler/driver/CalibrationRunner.h"
 #include "compiler/driver/CalibrationSamples.h"
-#include "dlc/runtime.h"
-
-#include <dlfcn.h>
+#include "dlc/model_library.h"
 
 #include <cstdio>
 
 namespace {
 
-/// The C API of the runtime a model library links in. Its kernels call
-/// back into that copy of libdlcrt (dlc/plan.h), so running them with the
-/// compiler's own copy would give them one thread and lose library-call
-/// failures; every call below goes to the library's functions.
-struct Runtime {
-#define DLC_RUNTIME_FUNCTIONS(X)                                                                   \
-  X(dlc_model_options_init)                                                                        \
-  X(dlc_model_create) X(dlc_model_free) X(dlc_model_run) X(dlc_model_num_inputs)                    \
-  X(dlc_model_num_outputs) X(dlc_model_input_info) X(dlc_model_output_info)                        \
-  X(dlc_model_find_input) X(dlc_model_find_output) X(dlc_error_message) X(dlc_error_free)
-#define DLC_RUNTIME_MEMBER(name) decltype(&::name) name = nullptr;
-  DLC_RUNTIME_FUNCTIONS(DLC_RUNTIME_MEMBER)
-#undef DLC_RUNTIME_MEMBER
-
-  /// The library's functions; "" or the name of the first one it lacks.
-  std::string load(void *handle) {
-#define DLC_RUNTIME_LOOKUP(fn)                                                                     \
-  if (!(fn = reinterpret_cast<decltype(&::fn)>(dlsym(handle, #fn))))                               \
-    return #fn;
-    DLC_RUNTIME_FUNCTIONS(DLC_RUNTIME_LOOKUP)
-#undef DLC_RUNTIME_LOOKUP
-    return "";
-  }
-#undef DLC_RUNTIME_FUNCTIONS
-};
-
-/// dlopen/dlc_model_create, released in reverse order.
+/// The calibration library's own C API (dlc/model_library.h): its kernels
+/// call back into that copy of libdlcrt, so running them with the
+/// compiler's would give them one thread and lose library-call failures.
+/// Released after the model.
 struct LoadedModel {
-  void *handle = nullptr;
-  Runtime api;
+  dlc_model_library api{};
   dlc_model *model = nullptr;
   ~LoadedModel() {
     if (model)
       api.dlc_model_free(model);
-    if (handle)
-      dlclose(handle);
+    dlc_model_library_close(&api);
   }
 };
 
-bool check(const Runtime &api, dlc_status status, dlc_error *err, std::string &error) {
+bool check(const dlc_model_library &api, dlc_status status, dlc_error *err, std::string &error) {
   if (status == DLC_OK)
     return true;
   error = std::string("calibration run: ") + api.dlc_error_message(err);
@@ -71,26 +44,15 @@ void drawProgress(size_t done, size_t total) {
 bool dlc::runCalibration(const CalibrationRun &run, std::vector<std::pair<float, float>> &ranges,
                          size_t &sampleCount, std::string &error) {
   LoadedModel loaded;
-  loaded.handle = dlopen(run.library.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!loaded.handle) {
-    error = "cannot load the calibration model: " + std::string(dlerror());
+  if (const char *problem = dlc_model_library_open(run.library.c_str(), &loaded.api)) {
+    error = "cannot load the calibration model: " + std::string(problem);
     return false;
   }
-  auto *image = static_cast<const dlc_model_image *>(dlsym(loaded.handle, DLC_MODEL_IMAGE_SYMBOL));
-  if (!image) {
-    error = "the calibration model has no " + std::string(DLC_MODEL_IMAGE_SYMBOL);
-    return false;
-  }
-  std::string missing = loaded.api.load(loaded.handle);
-  if (!missing.empty()) {
-    error = "the calibration model does not export " + missing;
-    return false;
-  }
-  const Runtime &api = loaded.api;
+  const dlc_model_library &api = loaded.api;
   dlc_model_options options;
   api.dlc_model_options_init(&options); // one thread per core
   dlc_error *err = nullptr;
-  if (!check(api, api.dlc_model_create(image, &options, &loaded.model, &err), err, error))
+  if (!check(api, api.dlc_model_create(api.image, &options, &loaded.model, &err), err, error))
     return false;
   dlc_model *model = loaded.model;
 
