@@ -25,3 +25,22 @@ func.func private @k0_fused(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> ten
 func.func private @k1_identity(%arg0: tensor<4xf32>) -> tensor<4xf32> attributes {dlc.kernel} {
   return %arg0 : tensor<4xf32>
 }
+
+// -----
+
+// A large elementwise kernel hands its loop nest to the run's threads
+// (dlc-parallelize-kernels): the kernel calls dlc_rt_parallel_for with the
+// address of an internal body function over rows [begin, end) of dim 1
+// (the first with >= 16 iterations).
+// CHECK-LABEL: llvm.func @dlc_rt_parallel_for(i64, !llvm.ptr, !llvm.ptr)
+// CHECK-LABEL: llvm.func internal @k2_relu
+// CHECK: %[[FN:.*]] = llvm.mlir.addressof @k2_relu_par0 : !llvm.ptr
+// CHECK: llvm.call @dlc_rt_parallel_for(%{{.*}}, %[[FN]], %{{.*}}) : (i64, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK-LABEL: llvm.func @k2_relu_entry
+// CHECK-LABEL: llvm.func internal @k2_relu_par0
+// CHECK-SAME: (%{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr)
+// CHECK: llvm.intr.maximum
+func.func private @k2_relu(%arg0: tensor<1x64x32x32xf32>) -> tensor<1x64x32x32xf32> attributes {dlc.kernel} {
+  %0 = dlc.relu %arg0 : (tensor<1x64x32x32xf32>) -> tensor<1x64x32x32xf32>
+  return %0 : tensor<1x64x32x32xf32>
+}
