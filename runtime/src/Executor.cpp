@@ -279,7 +279,7 @@ void Executor::runNode(Run &run, uint32_t node) const {
   const dlc_plan_node &n = plan.node(node);
   uint32_t i = node - first;
   void **args = run.args.data() + argStart[i];
-  uint64_t start = run.timings ? nowNs() : 0;
+  uint64_t start = run.timings ? nowNs() : 0, end = 0;
   if (n.kind == DLC_NODE_GPU_KERNEL && memory) {
     // A GPU kernel's entry is host code that launches it (src/cuda).
     memory->runGpuNode(image.kernels[n.kernel], args);
@@ -296,7 +296,7 @@ void Executor::runNode(Run &run, uint32_t node) const {
     image.kernels[n.kernel](args);
     // The node ends before the team is released: traces of kernels that
     // take turns never show them overlapping.
-    uint64_t end = run.timings ? nowNs() : 0;
+    end = run.timings ? nowNs() : 0;
     if (heldTeam) {
       heldTeam->unlock();
       heldTeam = nullptr;
@@ -306,9 +306,6 @@ void Executor::runNode(Run &run, uint32_t node) const {
     currentTeam = nullptr;
     currentExecutor = nullptr;
     currentSink = nullptr;
-    if (run.timings)
-      run.timings[i] = NodeTiming{start, end, ThreadPool::currentWorker()};
-    return;
   } else { // DLC_NODE_COPY; other kinds are rejected when the model is created
     uint32_t slot = argStart[i];
     uint64_t bytes = plan.tensor(argTensor[slot + 1]).bytes;
@@ -321,7 +318,7 @@ void Executor::runNode(Run &run, uint32_t node) const {
     }
   }
   if (run.timings)
-    run.timings[i] = NodeTiming{start, nowNs(), ThreadPool::currentWorker()};
+    run.timings[i] = NodeTiming{start, end ? end : nowNs(), ThreadPool::currentWorker()};
 }
 
 extern "C" uint32_t dlc_rt_kernel_threads(void) {

@@ -110,12 +110,12 @@ extern "C" void dlc_rt_parallel_for(int64_t count, dlc_parallel_body body, void 
     return;
   // Asking for threads reserves the run's team for this kernel.
   uint32_t threads = count > 1 && !insideBody ? dlc_rt_kernel_threads() : 1;
-  dlc::rt::ThreadPool *pool = dlc::rt::currentKernelHelpers();
-  if (threads > 1 && dlc_openmp_parallel_for) {
-    dlc_openmp_parallel_for(count, body, context, threads);
-  } else if (threads > 1 && pool) {
-    runOnPool(*pool, threads, count, body, context);
-  } else {
+  if (threads > 1 && dlc_openmp_parallel_for)
+    return dlc_openmp_parallel_for(count, body, context, threads);
+  // Started on first use: models that call oneDNN never start them.
+  dlc::rt::ThreadPool *helpers = threads > 1 ? dlc::rt::currentKernelHelpers() : nullptr;
+  if (helpers)
+    runOnPool(*helpers, threads, count, body, context);
+  else
     body(0, count, context);
-  }
 }

@@ -114,13 +114,9 @@ struct TempDir {
 int runLibrary(const std::string &library, int argc, char **argv) {
   std::error_code ec;
   fs::path absolute = fs::absolute(library, ec);
-  // What compiled executables choose for oneDNN's OpenMP threads (brief
-  // spinning, runtime/src/cli/Cli.cpp); libgomp reads it when it is loaded
-  // with the library, so setting it now is enough.
-  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT")) {
-    setenv("OMP_WAIT_POLICY", "active", 1);
-    setenv("GOMP_SPINCOUNT", "30000", 1);
-  }
+  // What compiled executables choose for oneDNN's OpenMP threads; libgomp
+  // reads it when it is loaded with the library, so setting it now is enough.
+  dlc_prefer_brief_openmp_spinning();
   void *handle = dlopen((ec ? fs::path(library) : absolute).c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     std::fprintf(stderr, "error: cannot load %s: %s\n", library.c_str(), dlerror());

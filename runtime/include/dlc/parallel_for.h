@@ -23,8 +23,8 @@ typedef void (*dlc_parallel_body)(int64_t begin, int64_t end, void *context);
  * the kernel holds them until it returns); with one thread, outside a run
  * or when count < 2 it is body(0, count, context) on the calling thread.
  * When the model also calls oneDNN, the threads are OpenMP's, the team
- * oneDNN uses (no second set of busy threads); otherwise the executor's
- * worker pool helps the calling thread. Thread-safety: any number of runs
+ * oneDNN uses (no second set of busy threads); otherwise the model's
+ * helper threads (started on first use) help the calling thread. Thread-safety: any number of runs
  * may call it at once; `body` must not call it again (nested calls run
  * serially) and must not fail. Ownership: context stays the caller's. */
 void dlc_rt_parallel_for(int64_t count, dlc_parallel_body body, void *context);

@@ -199,8 +199,16 @@ DLC_API int dlc_cli_main(const dlc_model_image *image, int argc, char **argv);
  * libgomp starts, when the model calls oneDNN and the user set neither
  * OMP_WAIT_POLICY nor GOMP_SPINCOUNT). Model libraries export it bound to
  * their image (DLC_MODEL_CLI_SYMBOL in dlc/plan.h); a host that loads one
- * sets that environment itself before dlopen() if it wants it. */
+ * calls dlc_prefer_brief_openmp_spinning before dlopen() if it wants that. */
 DLC_API int dlc_cli_run(const dlc_model_image *image, int argc, char **argv);
+
+/* The OpenMP spin policy compiled executables choose for oneDNN's threads
+ * (spin briefly, then sleep: docs/performance.md): sets OMP_WAIT_POLICY=active
+ * and GOMP_SPINCOUNT=30000 in this process's environment unless either is
+ * already set. Returns 1 when it set them, 0 otherwise. libgomp reads them
+ * once, when it is loaded: call it before loading a model library. Not
+ * thread-safe (setenv). */
+DLC_API int dlc_prefer_brief_openmp_spinning(void);
 
 /* The `main` of `dlc --train` executables (docs/training.md): trains the
  * step in `image`, starting from the initializers of the ONNX model

@@ -233,11 +233,14 @@ static void preferBriefSpinningOpenMpThreads(char **argv) {
   // libdlc_dnnl.a: a model calling any of them links all of them.
   bool usesDnnl = dlc_dnnl_conv2d || dlc_dnnl_matmul || dlc_dnnl_softmax ||
                   dlc_dnnl_layer_norm || dlc_dnnl_max_pool;
-  if (!usesDnnl || std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT"))
-    return;
-  if (setenv("OMP_WAIT_POLICY", "active", 1) != 0 || setenv("GOMP_SPINCOUNT", "30000", 1) != 0)
-    return;
-  execv("/proc/self/exe", argv); // returns only on failure: run as we are
+  if (usesDnnl && dlc_prefer_brief_openmp_spinning())
+    execv("/proc/self/exe", argv); // returns only on failure: run as we are
+}
+
+extern "C" int dlc_prefer_brief_openmp_spinning(void) {
+  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT"))
+    return 0;
+  return setenv("OMP_WAIT_POLICY", "active", 1) == 0 && setenv("GOMP_SPINCOUNT", "30000", 1) == 0;
 }
 
 extern "C" int dlc_cli_main(const dlc_model_image *image, int argc, char **argv) {
