@@ -115,8 +115,18 @@ def FuseKernels : Pass<"dlc-fuse-kernels", "mlir::ModuleOp"> {
     Vertical fusion: elementwise ops and reshapes join the chain of the op
     that produces their operand when nothing else uses it, so conv/matmul
     epilogues (bias, residual add, activation) and elementwise chains become
-    one kernel and one plan node.
+    one kernel and one plan node. With `matmul-layouts` (set where
+    dlc-dispatch-dnnl runs), transposes and reshapes that only rearrange a
+    matmul operand join the matmul's kernel in front of it, and a transpose
+    of the matmul's result (then reshapes) joins after its epilogue: the
+    library reads and writes those tensors in place as strided views
+    (attention heads), instead of one copy kernel each.
   }];
+  let options = [
+    Option<"matmulLayouts", "matmul-layouts", "bool", /*default=*/"false",
+           "Put transposes/reshapes of f32 matmul operands and results into the "
+           "matmul's kernel (for a library that takes strided views)">
+  ];
 }
 
 def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {

@@ -51,7 +51,11 @@ static std::string stagePipeline(dlc::Stage stage, const dlc::CompileOptions &op
   case dlc::Stage::Place:
     return ""; // built from the options, not text (node names may hold any character)
   case dlc::Stage::Fuse:
-    return optimize ? "dlc-fuse-kernels" : "";
+    // Matmul operand/result transposes go into the matmul's kernel only
+    // where the library call reads them as strided views.
+    if (!optimize)
+      return "";
+    return dnnl ? "dlc-fuse-kernels{matmul-layouts=true}" : "dlc-fuse-kernels";
   case dlc::Stage::Outline:
     // Library dispatch needs the graph (which weights are constants).
     if (!dnnl)

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
+#include "compiler/transforms/StridedViews.h"
 #include "ir/Ops.h"
 #include "dlc/dnnl_kernels.h"
 
@@ -278,10 +279,20 @@ bool appendEpilogue(Operation *op, Value current, Dispatch &d) {
       op->getResultTypes()[0] != current.getType())
     return false;
   ArrayRef<int64_t> result = shapeOf(current);
-  if (llvm::isa<dlc::AddOp, dlc::MulOp>(op)) {
+  if (llvm::isa<dlc::AddOp, dlc::MulOp, dlc::DivOp>(op)) {
     Value other = op->getOperand(0) == current ? op->getOperand(1) : op->getOperand(0);
     if (other == current || !llvm::isa<BlockArgument>(other))
       return false;
+    if (llvm::isa<dlc::DivOp>(op)) { // current / other only
+      if (op->getOperand(0) != current || d.binaries.size() == DLC_DNNL_MAX_BINARY)
+        return false;
+      std::optional<int64_t> kind = broadcastKind(other, result, d.channelDim);
+      if (!kind)
+        return false;
+      d.binaries.push_back(other);
+      d.addPostOp(DLC_DNNL_POST_DIV, 0, 0, *kind);
+      return true;
+    }
     std::optional<int64_t> kind = broadcastKind(other, result, d.channelDim);
     if (!kind)
       return false;
@@ -316,13 +327,81 @@ bool appendEpilogue(Operation *op, Value current, Dispatch &d) {
   return false;
 }
 
+/// Strided views for a matmul call (DLC_DNNL_MATMUL_VIEWS): operands that
+/// transposes and reshapes in the kernel made from its arguments are read in
+/// place, and a transpose of the result (keeping the last dim last, then
+/// reshapes) is written in place, when the chain has no same-shape binary
+/// operand (those stay dense over the matmul's dims). `current` is where
+/// the chain ends and moves past a folded transpose; folded ops join d.ops.
+void foldMatMulViews(dlc::MatMulOp mm, Dispatch &d, Value &current) {
+  ArrayRef<int64_t> y = shapeOf(mm.getOutput());
+  size_t rank = y.size();
+  if (rank > 4)
+    return;
+  SmallVector<Operation *> before, after;
+  // An operand that is not a foldable chain stays what the kernel computes.
+  auto operandView = [&](Value operand, Value &callOperand) {
+    std::optional<dlc::LayoutChain> chain = dlc::layoutChainOf(operand);
+    if (!chain || chain->ops.empty())
+      return dlc::denseView(shapeOf(operand));
+    callOperand = chain->source;
+    before.append(chain->ops);
+    return chain->view;
+  };
+  Value lhs = mm.getLhs(), rhs = mm.getRhs();
+  dlc::StridedView lhsView = operandView(mm.getLhs(), lhs),
+                   rhsView = operandView(mm.getRhs(), rhs), dstView = dlc::denseView(y);
+  bool denseBinaries = true;
+  for (unsigned i = 0; i < d.numPostOps(); ++i)
+    denseBinaries &= d.desc[DLC_DNNL_POST_OPS + 4 * i + 3] != DLC_DNNL_BCAST_NONE ||
+                     (d.desc[DLC_DNNL_POST_OPS + 4 * i] != DLC_DNNL_POST_ADD &&
+                      d.desc[DLC_DNNL_POST_OPS + 4 * i] != DLC_DNNL_POST_MUL &&
+                      d.desc[DLC_DNNL_POST_OPS + 4 * i] != DLC_DNNL_POST_DIV);
+  auto transpose = current.hasOneUse()
+                       ? llvm::dyn_cast<dlc::TransposeOp>(*current.getUsers().begin())
+                       : dlc::TransposeOp();
+  if (transpose && denseBinaries && transpose->getBlock() == mm->getBlock() &&
+      transpose.getPerm().back() == int64_t(rank) - 1) {
+    // Result dim perm[i] is stored as the transpose's (dense) dim i.
+    dlc::StridedView stored = dlc::denseView(shapeOf(transpose.getOutput()));
+    for (auto [i, from] : llvm::enumerate(transpose.getPerm()))
+      dstView.strides[from] = stored.strides[i];
+    after.push_back(transpose);
+    current = transpose.getOutput();
+    while (current.hasOneUse() && llvm::isa<dlc::ReshapeOp>(*current.getUsers().begin())) {
+      after.push_back(*current.getUsers().begin());
+      current = after.back()->getResult(0);
+    }
+  }
+  if (before.empty() && after.empty())
+    return;
+  std::optional<dlc::StridedView> l = dlc::padToRank(lhsView, 4), r = dlc::padToRank(rhsView, 4),
+                                  o = dlc::padToRank(dstView, 4);
+  d.lhs = lhs;
+  d.rhs = rhs;
+  d.desc[DLC_DNNL_MATMUL_VIEWS] = 1;
+  d.desc[DLC_DNNL_MATMUL_BATCH_DIMS] = o->shape[0];
+  d.desc[DLC_DNNL_MATMUL_BATCH_DIMS + 1] = o->shape[1];
+  llvm::copy(l->strides, d.desc.begin() + DLC_DNNL_MATMUL_LHS_STRIDES);
+  llvm::copy(r->strides, d.desc.begin() + DLC_DNNL_MATMUL_RHS_STRIDES);
+  llvm::copy(o->strides, d.desc.begin() + DLC_DNNL_MATMUL_DST_STRIDES);
+  llvm::sort(before, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  d.ops.insert(d.ops.begin(), before.begin(), before.end());
+  d.ops.append(after);
+}
+
 /// The kernel's leading contraction plus its fusable epilogue chain.
 /// `winograd`: eligible convs may use Winograd (DLC_DNNL_CONV_ALGORITHM).
 std::optional<Dispatch> match(func::FuncOp kernel,
                               const llvm::DenseMap<Operation *, SmallVector<bool>> &constArgs,
                               bool winograd) {
   Block &body = kernel.getBody().front();
+  // Transposes and reshapes may lead a matmul (matmul-layouts fusion).
   Operation *head = &body.front();
+  while (llvm::isa<dlc::TransposeOp, dlc::ReshapeOp>(head))
+    head = head->getNextNode();
+  if (!llvm::isa<dlc::MatMulOp>(head))
+    head = &body.front();
   Dispatch d;
   bool matched = llvm::TypeSwitch<Operation *, bool>(head)
                      .Case([&](dlc::ConvOp op) { return matchConv(op, d); })
@@ -343,6 +422,8 @@ std::optional<Dispatch> match(func::FuncOp kernel,
     d.ops.push_back(user);
     current = user->getResult(0);
   }
+  if (auto mm = llvm::dyn_cast<dlc::MatMulOp>(head))
+    foldMatMulViews(mm, d, current);
   d.desc[DLC_DNNL_HAS_BIAS] = d.bias != nullptr;
   d.desc[DLC_DNNL_CONST_WEIGHTS] = isConstantArg(d.rhs, constArgs);
   if (winograd && winogradEligible(d.desc))

@@ -11,9 +11,15 @@
 // Integer contractions are the exception: the 8-bit -> i32 cast (and
 // zero-point sub) of their activation leads their own kernel instead
 // (isInt8Prologue), e.g. cast+sub+conv+cast+mul+quantize_linear.
+// With matmul-layouts, transposes (and reshapes) that only rearrange an f32
+// matmul operand lead the matmul's kernel too (isMatMulPrologue), and a
+// transpose of its result joins after the epilogue (isMatMulResultTranspose):
+// dlc-dispatch-dnnl turns them into strided views of the library call, e.g.
+// attention's transpose+transpose+matmul+div and matmul+transpose+reshape.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
+#include "compiler/transforms/StridedViews.h"
 #include "ir/Ops.h"
 
 #include "mlir/IR/Builders.h"
@@ -71,12 +77,80 @@ bool isInt8Prologue(Operation *op) {
          zp.getNumElements() == 1 && isIntegerContraction(user) && use.getOperandNumber() == 0;
 }
 
+bool isF32(Value v) {
+  auto t = llvm::dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && t.getElementType().isF32();
+}
+
+/// Not placed on a GPU: strided library views are a CPU dispatch.
+bool onCpu(Operation *op) {
+  auto device = op->getAttrOfType<StringAttr>(dlc::kDeviceAttr);
+  return !device || device.getValue().starts_with("cpu");
+}
+
+bool isLayoutOp(Operation *op) { return llvm::isa<dlc::TransposeOp, dlc::ReshapeOp>(op); }
+
+/// A transpose or reshape whose chain of single uses through transposes and
+/// reshapes ends at the lhs or rhs of an f32 matmul, with a transpose on
+/// the way, and that strides can express from here on (a reshape merging
+/// transposed dims cannot): it leads the matmul's kernel (matmul-layouts).
+bool isMatMulPrologue(Operation *op) {
+  bool transposed = false;
+  if (!isF32(op->getOperand(0)))
+    return false;
+  dlc::StridedView view =
+      dlc::denseView(llvm::cast<RankedTensorType>(op->getOperand(0).getType()).getShape());
+  for (Operation *current = op;;) {
+    if (!isLayoutOp(current) || !onCpu(current) || !current->getResult(0).hasOneUse() ||
+        !isF32(current->getResult(0)))
+      return false;
+    transposed |= llvm::isa<dlc::TransposeOp>(current);
+    if (auto transpose = llvm::dyn_cast<dlc::TransposeOp>(current)) {
+      view = dlc::transposeView(view, transpose.getPerm());
+    } else {
+      auto shape = llvm::cast<RankedTensorType>(current->getResult(0).getType()).getShape();
+      std::optional<dlc::StridedView> reshaped = dlc::reshapeView(view, shape);
+      if (!reshaped)
+        return false;
+      view = *reshaped;
+    }
+    OpOperand &use = *current->getResult(0).getUses().begin();
+    Operation *user = use.getOwner();
+    if (user->getBlock() != op->getBlock())
+      return false;
+    if (auto matmul = llvm::dyn_cast<dlc::MatMulOp>(user))
+      return transposed && use.getOperandNumber() < 2 && onCpu(user) &&
+             isF32(matmul.getOutput());
+    current = user;
+  }
+}
+
+/// A transpose keeping the last dim last, of the result of a group led by
+/// an f32 matmul (after its elementwise epilogue, if any).
+bool isMatMulResultTranspose(Operation *op, ArrayRef<Operation *> producerGroup) {
+  auto transpose = llvm::dyn_cast<dlc::TransposeOp>(op);
+  if (!transpose || !onCpu(op) || producerGroup.empty())
+    return false;
+  ArrayRef<int64_t> perm = transpose.getPerm();
+  if (perm.empty() || perm.back() != int64_t(perm.size()) - 1)
+    return false;
+  auto *matmul = llvm::find_if(producerGroup, [](Operation *member) {
+    return llvm::isa<dlc::MatMulOp>(member) && isF32(member->getResult(0));
+  });
+  if (matmul == producerGroup.end())
+    return false;
+  return std::all_of(matmul + 1, producerGroup.end(), [](Operation *member) {
+    return member->hasTrait<dlc::OpTrait::BroadcastElementwise>();
+  });
+}
+
 bool isGroupable(Operation *op) {
   return llvm::isa<dlc::DlcDialect>(op->getDialect()) &&
          !llvm::isa<dlc::ConstantOp, dlc::CopyOp, dlc::KernelOp, dlc::YieldOp>(op);
 }
 
 struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
+  using FuseKernelsBase::FuseKernelsBase;
   void runOnOperation() override {
     for (auto graph : getOperation().getOps<func::FuncOp>())
       if (graph->hasAttr(dlc::kGraphAttr))
@@ -117,11 +191,45 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
     // Groups in creation order; each is a chain ending at its back().
     std::vector<SmallVector<Operation *>> groups;
     llvm::DenseMap<Operation *, size_t> groupOf;
+    llvm::DenseSet<size_t> prologues; // groups waiting for their matmul
+    // The group of `v`'s producer when that is a waiting prologue's end.
+    auto prologueEndingAt = [&](Value v) -> std::optional<size_t> {
+      Operation *producer = v.getDefiningOp();
+      auto it = producer ? groupOf.find(producer) : groupOf.end();
+      if (it == groupOf.end() || !prologues.contains(it->second) ||
+          groups[it->second].back() != producer)
+        return std::nullopt;
+      return it->second;
+    };
     for (Operation &op : graph.getBody().front()) {
       if (!isGroupable(&op))
         continue;
       std::optional<size_t> target;
-      if (isInt8Prologue(&op)) {
+      bool startsPrologue = false;
+      if (matmulLayouts && isMatMulPrologue(&op)) {
+        target = prologueEndingAt(op.getOperand(0));
+        startsPrologue = !target;
+      } else if (matmulLayouts && llvm::isa<dlc::MatMulOp>(op) && isF32(op.getResult(0))) {
+        // The operands' prologues become one group the matmul ends.
+        for (Value operand : op.getOperands().take_front(2)) {
+          std::optional<size_t> prologue = prologueEndingAt(operand);
+          if (!prologue || prologue == target)
+            continue;
+          if (!target) {
+            target = prologue;
+          } else {
+            for (Operation *member : groups[*prologue]) {
+              groups[*target].push_back(member);
+              groupOf[member] = *target;
+            }
+            groups[*prologue].clear();
+          }
+          prologues.erase(*prologue);
+        }
+        if (target)
+          llvm::sort(groups[*target],
+                     [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+      } else if (isInt8Prologue(&op)) {
         // A cast starts the consumer's group; its sub joins that group.
         if (llvm::isa<dlc::SubOp>(op))
           target = groupOf.lookup(op.getOperand(0).getDefiningOp());
@@ -131,11 +239,18 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
           target = groupOf.lookup(input);
       } else if (canJoinGroup(&op)) {
         target = joinableGroup(&op, groups, groupOf);
+      } else if (matmulLayouts && op.getNumOperands() == 1) {
+        Operation *producer = op.getOperand(0).getDefiningOp();
+        auto it = producer ? groupOf.find(producer) : groupOf.end();
+        if (it != groupOf.end() && isMatMulResultTranspose(&op, groups[it->second]))
+          target = joinableGroup(&op, groups, groupOf);
       }
       if (target) {
         groups[*target].push_back(&op);
         groupOf[&op] = *target;
       } else {
+        if (startsPrologue)
+          prologues.insert(groups.size());
         groupOf[&op] = groups.size();
         groups.push_back({&op});
       }

@@ -7,7 +7,8 @@
 // each would absorb the same elementwise epilogue or none. One larger
 // kernel replaces several small ones and reads x once. When every
 // piece of such a split feeds the same unary elementwise op (each branch's
-// relu), that op moves above the split so it joins the merged op's kernel.
+// relu), that op moves above the split so it joins the merged op's kernel;
+// so does a constant bias add on every piece (one concatenated bias).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Passes.h"
@@ -250,6 +251,47 @@ struct HoistUnaryAboveSplit : OpRewritePattern<dlc::SplitOp> {
   }
 };
 
+/// split(x) along its last dim -> add(piece_i, c_i) for every piece, c_i a
+/// constant vector over that dim  ==>  split(add(x, concat(c_i))): the bias
+/// adds of merged Q/K/V projections become one bias of the merged matmul
+/// (one kernel instead of a kernel per piece).
+struct HoistBiasAboveSplit : OpRewritePattern<dlc::SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(dlc::SplitOp split, PatternRewriter &rewriter) const override {
+    auto inputType = llvm::cast<RankedTensorType>(split.getInput().getType());
+    if (inputType.getRank() < 1 || split.getAxis() != inputType.getRank() - 1)
+      return failure();
+    SmallVector<Operation *> adds;
+    SmallVector<DenseElementsAttr> biases;
+    SmallVector<Location> locs;
+    for (Value piece : split.getResults()) {
+      auto add = piece.hasOneUse() ? llvm::dyn_cast<dlc::AddOp>(*piece.getUsers().begin())
+                                   : dlc::AddOp();
+      if (!add || add.getType() != piece.getType())
+        return failure();
+      DenseElementsAttr bias = constantOf(add.getLhs() == piece ? add.getRhs() : add.getLhs());
+      auto pieceType = llvm::cast<RankedTensorType>(piece.getType());
+      if (!bias || bias.getType().getRank() != 1 ||
+          bias.getType().getDimSize(0) != pieceType.getShape().back() ||
+          bias.getElementType() != pieceType.getElementType())
+        return failure();
+      adds.push_back(add);
+      biases.push_back(bias);
+      locs.push_back(add->getLoc());
+    }
+    rewriter.setInsertionPoint(split);
+    Location loc = rewriter.getFusedLoc(locs);
+    Value bias = dlc::ConstantOp::create(rewriter, loc, concatConstants(biases, 0));
+    Value sum = dlc::AddOp::create(rewriter, loc, inputType, split.getInput(), bias);
+    auto pieces = dlc::SplitOp::create(rewriter, split.getLoc(), split.getResultTypes(), sum,
+                                       split.getAxisAttr());
+    for (auto [add, piece] : llvm::zip(adds, pieces.getResults()))
+      rewriter.replaceOp(add, piece);
+    rewriter.eraseOp(split);
+    return success();
+  }
+};
+
 struct MergeSiblingsPass : dlc::impl::MergeSiblingsBase<MergeSiblingsPass> {
   using MergeSiblingsBase::MergeSiblingsBase;
   void runOnOperation() override {
@@ -262,7 +304,8 @@ struct MergeSiblingsPass : dlc::impl::MergeSiblingsBase<MergeSiblingsPass> {
 } // namespace
 
 void dlc::populateMergeSiblingsPatterns(RewritePatternSet &patterns, bool convs) {
-  patterns.add<MergeSiblingMatMuls, HoistUnaryAboveSplit>(patterns.getContext());
+  patterns.add<MergeSiblingMatMuls, HoistUnaryAboveSplit, HoistBiasAboveSplit>(
+      patterns.getContext());
   if (convs)
     patterns.add<MergeSiblingConvs>(patterns.getContext());
 }

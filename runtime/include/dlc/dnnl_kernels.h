@@ -73,7 +73,13 @@ enum {
    * every call: the library reads them at the call site's first call and
    * fixes the scales in the primitive (always 1 for int8 convs). */
   DLC_DNNL_QUANT_FIXED_SCALES,
-  DLC_DNNL_DESC_SIZE
+  /* f32 matmul: 1 = the operands are strided views (slots below). */
+  DLC_DNNL_MATMUL_VIEWS,
+  DLC_DNNL_MATMUL_BATCH_DIMS,                              /* b0, b1 */
+  DLC_DNNL_MATMUL_LHS_STRIDES = DLC_DNNL_MATMUL_BATCH_DIMS + 2, /* 4 slots each, */
+  DLC_DNNL_MATMUL_RHS_STRIDES = DLC_DNNL_MATMUL_LHS_STRIDES + 4, /* in elements */
+  DLC_DNNL_MATMUL_DST_STRIDES = DLC_DNNL_MATMUL_RHS_STRIDES + 4,
+  DLC_DNNL_DESC_SIZE = DLC_DNNL_MATMUL_DST_STRIDES + 4
 };
 /* desc[DLC_DNNL_CONV_ALGORITHM]. WINOGRAD: the compiler found the conv
  * eligible (3x3, stride 1, no dilation or groups, constant weights, channels
@@ -91,7 +97,14 @@ enum { DLC_DNNL_NHWC_SRC = 1, DLC_DNNL_NHWC_DST = 2, DLC_DNNL_NHWC_BINARY0 = 4 }
  * dilationH dilationW group (dilations in ONNX form: 1 = dense). */
 /* MatMul slots 1..8: batch M N K lhsBatched rhsBatched transA transB;
  * lhs is [batch or 1, M, K] (transA: [.., K, M]), rhs [batch or 1, K, N]
- * (transB: [.., N, K]), dst [batch, M, N]. Slot 9: alpha as f32 bits. */
+ * (transB: [.., N, K]), dst [batch, M, N]. Slot 9: alpha as f32 bits.
+ * With DLC_DNNL_MATMUL_VIEWS (transA = transB = 0): a 4-D problem, batch =
+ * b0 * b1; lhs [b0, b1 | 1, 1, M, K], rhs [b0, b1 | 1, 1, K, N] (batched or
+ * not, as slots 5/6 say) and dst [b0, b1, M, N], each element at its
+ * operand's four strides from its pointer: a transposed or reshaped tensor
+ * read or written in place (attention heads split from and merged into
+ * [S, H * D]). Bias and binary operands stay dense over dst's dims; a
+ * same-shape binary operand only with dense dst strides. */
 
 /* Max pool slots 1..12: N C H W OH OW KH KW strideH strideW padTop padLeft
  * (the end pads follow from OH/OW; no dilation).
@@ -110,7 +123,8 @@ enum {
   DLC_DNNL_POST_GELU_ERF = 5,
   DLC_DNNL_POST_GELU_TANH = 6,
   DLC_DNNL_POST_ADD = 10,      /* dst += the next binary operand */
-  DLC_DNNL_POST_MUL = 11       /* dst *= the next binary operand */
+  DLC_DNNL_POST_MUL = 11,      /* dst *= the next binary operand */
+  DLC_DNNL_POST_DIV = 12       /* dst /= the next binary operand */
 };
 /* desc[DLC_DNNL_QUANT_ACTIVATION] */
 enum {

@@ -82,7 +82,8 @@ std::vector<PostOp> readPostOps(const int64_t *desc) {
 }
 
 bool isBinary(const PostOp &op) {
-  return op.kind == DLC_DNNL_POST_ADD || op.kind == DLC_DNNL_POST_MUL;
+  return op.kind == DLC_DNNL_POST_ADD || op.kind == DLC_DNNL_POST_MUL ||
+         op.kind == DLC_DNNL_POST_DIV;
 }
 
 /// dims of a binary operand of `dst` with the given broadcast; `channel` is
@@ -148,9 +149,12 @@ dnnl::post_ops makePostOps(const std::vector<PostOp> &ops, const memory::dims &d
     case DLC_DNNL_POST_GELU_ERF: po.append_eltwise(1.f, alg::eltwise_gelu_erf, 0.f, 0.f); break;
     case DLC_DNNL_POST_GELU_TANH: po.append_eltwise(1.f, alg::eltwise_gelu_tanh, 0.f, 0.f); break;
     case DLC_DNNL_POST_ADD:
-    case DLC_DNNL_POST_MUL: {
-      po.append_binary(op.kind == DLC_DNNL_POST_ADD ? alg::binary_add : alg::binary_mul,
-                       binaryDesc(op, index, dst, channel, layouts));
+    case DLC_DNNL_POST_MUL:
+    case DLC_DNNL_POST_DIV: {
+      alg kind = op.kind == DLC_DNNL_POST_ADD   ? alg::binary_add
+                 : op.kind == DLC_DNNL_POST_MUL ? alg::binary_mul
+                                                : alg::binary_div;
+      po.append_binary(kind, binaryDesc(op, index, dst, channel, layouts));
       break;
     }
     }
@@ -191,6 +195,7 @@ void applyPostOps(const std::vector<PostOp> &ops, const memory::dims &dst, size_
         break;
       case DLC_DNNL_POST_ADD: x += y; break;
       case DLC_DNNL_POST_MUL: x *= y; break;
+      case DLC_DNNL_POST_DIV: x /= y; break;
       }
     }
   }
@@ -576,13 +581,25 @@ extern "C" void dlc_dnnl_matmul(int64_t *cache, const int64_t *d, const float *l
            transB = d[8] != 0;
       float alpha = bitsToFloat(d[9]);
       // Shared 2-D weights: one [batch*M, K] x [K, N] product (when A is plain).
-      bool flatten = batch > 1 && lhsBatched && !rhsBatched && !transA;
+      bool flatten =
+          batch > 1 && lhsBatched && !rhsBatched && !transA && !d[DLC_DNNL_MATMUL_VIEWS];
       if (flatten) {
         m *= batch;
         batch = 1;
       }
-      memory::dims srcDims, wDims, dstDims, srcStrides, wStrides;
-      if (batch == 1) {
+      memory::dims srcDims, wDims, dstDims, srcStrides, wStrides, dstStrides;
+      if (d[DLC_DNNL_MATMUL_VIEWS]) {
+        // Strided 4-D views (dlc_dnnl_kernels.h): no flattening, the
+        // operands' element order is the caller's.
+        int64_t b0 = d[DLC_DNNL_MATMUL_BATCH_DIMS], b1 = d[DLC_DNNL_MATMUL_BATCH_DIMS + 1];
+        auto strides = [&](int slot) { return memory::dims(d + slot, d + slot + 4); };
+        srcDims = lhsBatched ? memory::dims{b0, b1, m, k} : memory::dims{1, 1, m, k};
+        wDims = rhsBatched ? memory::dims{b0, b1, k, n} : memory::dims{1, 1, k, n};
+        dstDims = {b0, b1, m, n};
+        srcStrides = strides(DLC_DNNL_MATMUL_LHS_STRIDES);
+        wStrides = strides(DLC_DNNL_MATMUL_RHS_STRIDES);
+        dstStrides = strides(DLC_DNNL_MATMUL_DST_STRIDES);
+      } else if (batch == 1) {
         srcDims = {m, k};
         srcStrides = transA ? memory::dims{1, m} : memory::dims{k, 1};
         wDims = {k, n};
@@ -598,7 +615,8 @@ extern "C" void dlc_dnnl_matmul(int64_t *cache, const int64_t *d, const float *l
       s.channel = dstDims.size() - 1;
       s.src = memory::desc(srcDims, dt::f32, srcStrides);
       s.plainWeights = memory::desc(wDims, dt::f32, wStrides);
-      s.dst = memory::desc(dstDims, dt::f32, plainTag(dstDims.size()));
+      s.dst = dstStrides.empty() ? memory::desc(dstDims, dt::f32, plainTag(dstDims.size()))
+                                 : memory::desc(dstDims, dt::f32, dstStrides);
       memory::dims biasDims(dstDims.size(), 1);
       biasDims.back() = n;
       s.bias = memory::desc(biasDims, dt::f32, plainTag(biasDims.size()));

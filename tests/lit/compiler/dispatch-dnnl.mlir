@@ -4,7 +4,7 @@
 // conv + per-channel add (-> bias) + residual add + relu: one library call.
 // Descriptor: conv2d, N C H W K KH KW OH OW, strides, pads, dilations, group,
 // has_bias, const weights, 2 post-ops (add full, relu).
-// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<64xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
+// CHECK: memref.global "private" constant @[[DESC:__dlc_dnnl_desc_k0_fused]] : memref<79xi64> = dense<[1, 1, 4, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 0, 0, 0, 1, 0, 0, 0,
 // CHECK: memref.global "private" @[[CACHE:__dlc_dnnl_cache_k0_fused]] : memref<2xi64> = dense<0>
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[W:.*]]: tensor<8x4x3x3xf32>, %[[B:.*]]: tensor<1x8x1x1xf32>, %[[R:.*]]: tensor<1x8x8x8xf32>)
@@ -38,7 +38,7 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>, %r: tensor<1x8x8x8xf32>) -> tenso
 // Batched matmul of two activations (weights not constant: slot 20 = 0),
 // then gelu fused; the exp after it is not a post-op and stays a dlc op on
 // the call's result.
-// CHECK: memref.global "private" constant @{{.*}} : memref<64xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
+// CHECK: memref.global "private" constant @{{.*}} : memref<79xi64> = dense<[2, 6, 5, 7, 3, 1, 1, 0, 0, 1065353216, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0,
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK: call @dlc_dnnl_matmul(
 // CHECK: %[[T:.*]] = bufferization.to_tensor
@@ -76,9 +76,9 @@ func.func @main_graph(%x: tensor<1x2x9xf32>, %w: tensor<4x2x3xf32>, %a: tensor<2
 // 1 src, 2 dst, 4 binary0 NHWC). %r feeds only convs (k1's src, k2's
 // residual), %b only k2's src: they stay NHWC. The graph input and the
 // returned result stay NCHW.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[1, 1, 4, {{.*}}, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<64xi64> = dense<[1, 1, 8, {{.*}}, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_fused : memref<64xi64> = dense<[1, 1, 8, {{.*}}, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[1, 1, 4, {{.*}}, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<79xi64> = dense<[1, 1, 8, {{.*}}, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_fused : memref<79xi64> = dense<[1, 1, 8, {{.*}}, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @main_graph
 // CHECK: %[[R:.*]] = call @k0_fused(%arg0,
 // CHECK: %[[B:.*]] = call @k1_conv(%[[R]],
@@ -99,9 +99,9 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x8x8xf32> attributes
 // NCHW stays: %r is both src and residual of k1 (one kernel argument, two
 // uses), %s also feeds generated code (exp), the last conv's result is a
 // graph output.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<64xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<64xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<79xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<79xi64> = dense<[1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @main_graph
 // CHECK: call @k3_exp
 func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) attributes {dlc.graph} {
@@ -122,8 +122,8 @@ func.func @main_graph(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1
 // bits; slot 19 has shift) are library calls without post-ops: the exp after
 // the softmax stays a dlc op. A layer norm whose scale broadcasts over the
 // normalized dims ([3, 1] against [3, 8]) is not for oneDNN.
-// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k1_layer_norm : memref<64xi64> = dense<[4, 6, 8, 981668463, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
-// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[3, 3, 1, 2, 3, 8, 0,
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k1_layer_norm : memref<79xi64> = dense<[4, 6, 8, 981668463, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[3, 3, 1, 2, 3, 8, 0,
 // CHECK-LABEL: func.func private @k0_fused
 // CHECK: call @dlc_dnnl_softmax(
 // CHECK: %[[T:.*]] = bufferization.to_tensor
@@ -146,9 +146,9 @@ func.func @main_graph(%x: tensor<2x3x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32
 // convs keeps the channels-last chain: conv dst, pool src and dst, conv src.
 // A dilated pool, and one whose windows miss the input's last row and column
 // (floor mode: oneDNN would need an end pad of -1), stay generated code.
-// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<64xi64> = dense<[1, 1, 8, 4, 4, {{.*}}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k1_max_pool : memref<64xi64> = dense<[5, 1, 8, 8, 8, 4, 4, 3, 3, 2, 2, 1, 1, 0, {{.*}}, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[1, {{.*}}, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<79xi64> = dense<[1, 1, 8, 4, 4, {{.*}}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k1_max_pool : memref<79xi64> = dense<[5, 1, 8, 8, 8, 4, 4, 3, 3, 2, 2, 1, 1, 0, {{.*}}, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[1, {{.*}}, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func private @k1_max_pool
 // CHECK: call @dlc_dnnl_max_pool(
 // CHECK-LABEL: func.func private @k3_max_pool
@@ -190,8 +190,8 @@ func.func @main_graph(%a: tensor<4x8xf32>) -> tensor<4x16xf32> attributes {dlc.g
 // with the conv slots, has_bias, const weights, then src signed 0, dst
 // signed 0, src zero point 1, per-channel scales 1, activation relu (1),
 // no clip bounds, direct algorithm (0), scales fixed at the first call (1).
-// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[6, 1, 2, 4, 4, 3, 1, 1, 4, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1,
-// CHECK-SAME: 0, 0, 1, 1, 1, 0, 0, 0, 1]>
+// CHECK-LABEL: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[6, 1, 2, 4, 4, 3, 1, 1, 4, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+// CHECK-SAME: 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @qconv
 // CHECK: call @k0_fused
 // CHECK-LABEL: func.func private @k0_fused
@@ -243,8 +243,8 @@ func.func @qconv_wide_weights(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x4x4xi8> attr
 // Two int8 convs in a row: the 8-bit tensor between them stays
 // channels-last (layouts slot: NHWC_DST = 2 on the first, NHWC_SRC = 1 on
 // the second), as between f32 library convs.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[6, {{.*}}, 2, 0, 0, 0, 1, 0, 0, 0, 0, 1]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<64xi64> = dense<[6, {{.*}}, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[6, {{.*}}, 2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<79xi64> = dense<[6, {{.*}}, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 func.func @qconv_chain(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xui8> attributes {dlc.graph} {
   %w = dlc.constant dense<1> : tensor<2x2x1x1xi32>
   %m = dlc.constant dense<[[[[0.5]], [[0.25]]]]> : tensor<1x2x1x1xf64>
@@ -268,8 +268,8 @@ func.func @qconv_chain(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xui8> attribute
 // A library conv whose kernel goes on with elementwise ops after the call
 // (here a relu on the 8-bit result) still hands its consumer a channels-last
 // tensor: the epilogue computes the same in either layout.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[6, 1, 3, {{.*}}, 2, 0, 0, 0, 1, 0, 0, 0, 0, 1]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<64xi64> = dense<[6, 1, 3, {{.*}}, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[6, 1, 3, {{.*}}, 2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<79xi64> = dense<[6, 1, 3, {{.*}}, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @qconv_epilogue_chain
 // CHECK: func.func private @k0_fused
 // CHECK: call @dlc_dnnl_qconv2d_u8_u8(
@@ -298,8 +298,8 @@ func.func @qconv_epilogue_chain(%x: tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xui8> 
 // The epilogue reads the conv's own source (y = q(conv(x)) + x): the call
 // reads x as NCHW, so the epilogue's result cannot be NHWC either and the
 // next conv gets a plain tensor (layouts 0 on both).
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[6, 1, 5, {{.*}}, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<64xi64> = dense<[6, 1, 5, {{.*}}, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[6, 1, 5, {{.*}}, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<79xi64> = dense<[6, 1, 5, {{.*}}, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @qconv_epilogue_reads_src
 func.func @qconv_epilogue_reads_src(%x: tensor<1x5x4x4xui8>) -> tensor<1x5x4x4xui8> attributes {dlc.graph} {
   %w = dlc.constant dense<1> : tensor<5x5x1x1xi32>
@@ -325,11 +325,11 @@ func.func @qconv_epilogue_reads_src(%x: tensor<1x5x4x4xui8>) -> tensor<1x5x4x4xu
 // A 3x3 stride-1 conv with 64 input and output channels and constant
 // weights asks for Winograd (last slot, DLC_DNNL_CONV_ALGORITHM = 1); the
 // 1x1 conv after it, a strided 3x3 one and (winograd=false) all stay direct.
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[1, 1, 64, 8, 8, 64, 3, 3, 8, 8, 1, 1, {{.*}}, 1, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<64xi64> = dense<[1, 1, 64, 8, 8, 64, 1, 1, {{.*}}, 0, 0]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<64xi64> = dense<[1, 1, 64, 8, 8, 64, 3, 3, 4, 4, 2, 2, {{.*}}, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[1, 1, 64, 8, 8, 64, 3, 3, 8, 8, 1, 1, {{.*}}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_conv : memref<79xi64> = dense<[1, 1, 64, 8, 8, 64, 1, 1, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k2_conv : memref<79xi64> = dense<[1, 1, 64, 8, 8, 64, 3, 3, 4, 4, 2, 2, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @main_graph
-// DIRECT-COUNT-3: memref.global "private" constant @__dlc_dnnl_desc_k{{[0-2]}}_{{.*}} : memref<64xi64> = dense<[1, 1, 64, {{.*}}, 0]>
+// DIRECT-COUNT-3: memref.global "private" constant @__dlc_dnnl_desc_k{{[0-2]}}_{{.*}} : memref<79xi64> = dense<[1, 1, 64, {{.*}}, 0]>
 func.func @main_graph(%x: tensor<1x64x8x8xf32>) -> (tensor<1x64x8x8xf32>, tensor<1x64x4x4xf32>) attributes {dlc.graph} {
   %w = dlc.constant dense<0.5> : tensor<64x64x3x3xf32>
   %w1 = dlc.constant dense<0.25> : tensor<64x64x1x1xf32>
@@ -345,8 +345,8 @@ func.func @main_graph(%x: tensor<1x64x8x8xf32>) -> (tensor<1x64x8x8xf32>, tensor
 // int8 matmuls: with a constant multiplier and qscale the library fixes the
 // scales at the first call (last slot, DLC_DNNL_QUANT_FIXED_SCALES = 1); a
 // multiplier from a graph input is passed on every call (0).
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<64xi64> = dense<[7, 1, 4, 3, 2, {{.*}}, 1]>
-// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<64xi64> = dense<[7, 1, 4, 3, 2, {{.*}}, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k0_fused : memref<79xi64> = dense<[7, 1, 4, 3, 2, {{.*}}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__dlc_dnnl_desc_k1_fused : memref<79xi64> = dense<[7, 1, 4, 3, 2, {{.*}}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @qmatmul_scales
 // CHECK: call @k0_fused
 // CHECK: call @k1_fused
@@ -370,3 +370,4 @@ func.func @qmatmul_scales(%x: tensor<4x2xui8>, %mv: tensor<f64>) -> (tensor<4x3x
   %y2 = dlc.quantize_linear %s2, %one, %zy {axis = 0 : i64} : (tensor<4x3xf64>, tensor<f64>, tensor<ui8>) -> tensor<4x3xui8>
   return %y, %y2 : tensor<4x3xui8>, tensor<4x3xui8>
 }
+

@@ -1,4 +1,5 @@
 // RUN: dlc-opt %s --split-input-file --dlc-fuse-kernels | FileCheck %s
+// RUN: dlc-opt %s --split-input-file --dlc-fuse-kernels=matmul-layouts=true | FileCheck %s --check-prefix=LAYOUT
 
 // Conv epilogue: bias add, residual add and relu join the conv's chain.
 // CHECK-LABEL: func.func @conv_epilogue
@@ -125,4 +126,43 @@ func.func @int8_shared_prologue(%q: tensor<1x2x4x4xui8>) -> (tensor<1x2x4x4xui8>
   %bm = dlc.mul %bf, %m : (tensor<1x2x2x2xf64>, tensor<f64>) -> tensor<1x2x2x2xf64>
   %by = dlc.quantize_linear %bm, %one, %z {axis = 0 : i64} : (tensor<1x2x2x2xf64>, tensor<f64>, tensor<ui8>) -> tensor<1x2x2x2xui8>
   return %ay, %by : tensor<1x2x4x4xui8>, tensor<1x2x2x2xui8>
+}
+
+// -----
+
+// Attention heads (matmul-layouts): the reshapes and transposes that split
+// Q and K into heads lead the scores matmul's kernel (both prologues, in
+// program order), the scale joins after it; the probabilities' matmul takes
+// V's transpose in front and the head-merging transpose + reshape after.
+// Without the option each transpose is its own kernel.
+// CHECK-LABEL: func.func @attention
+// CHECK-COUNT-4: dlc.transpose
+// LAYOUT-LABEL: func.func @attention
+// LAYOUT-SAME: (%[[Q:.*]]: tensor<2x8xf32>, %[[K:.*]]: tensor<2x8xf32>, %[[V:.*]]: tensor<2x8xf32>, %[[C:.*]]: tensor<f32>)
+// LAYOUT: %[[S:.*]] = dlc.kernel "reshape+transpose+reshape+transpose+matmul+div"(%[[Q]], %[[K]], %[[C]])
+// LAYOUT-NEXT: ^bb0(%[[KQ:.*]]: tensor<2x8xf32>, %[[KK:.*]]: tensor<2x8xf32>, %[[KC:.*]]: tensor<f32>):
+// LAYOUT-NEXT: %[[RQ:.*]] = dlc.reshape %[[KQ]]
+// LAYOUT-NEXT: %[[TQ:.*]] = dlc.transpose %[[RQ]] {perm = array<i64: 1, 0, 2>}
+// LAYOUT-NEXT: %[[RK:.*]] = dlc.reshape %[[KK]]
+// LAYOUT-NEXT: %[[TK:.*]] = dlc.transpose %[[RK]] {perm = array<i64: 1, 2, 0>}
+// LAYOUT-NEXT: %[[M:.*]] = dlc.matmul %[[TQ]], %[[TK]]
+// LAYOUT-NEXT: %[[D:.*]] = dlc.div %[[M]], %[[KC]]
+// LAYOUT-NEXT: dlc.yield %[[D]]
+// LAYOUT: %[[P:.*]] = dlc.softmax %[[S]]
+// LAYOUT: %[[O:.*]] = dlc.kernel "reshape+transpose+matmul+transpose+reshape"(%[[V]], %[[P]])
+// LAYOUT: return %[[O]]
+func.func @attention(%q: tensor<2x8xf32>, %k: tensor<2x8xf32>, %v: tensor<2x8xf32>, %c: tensor<f32>) -> tensor<2x8xf32> attributes {dlc.graph} {
+  %q0 = dlc.reshape %q : (tensor<2x8xf32>) -> tensor<2x2x4xf32>
+  %q1 = dlc.transpose %q0 {perm = array<i64: 1, 0, 2>} : (tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
+  %k0 = dlc.reshape %k : (tensor<2x8xf32>) -> tensor<2x2x4xf32>
+  %k1 = dlc.transpose %k0 {perm = array<i64: 1, 2, 0>} : (tensor<2x2x4xf32>) -> tensor<2x4x2xf32>
+  %s = dlc.matmul %q1, %k1 : (tensor<2x2x4xf32>, tensor<2x4x2xf32>) -> tensor<2x2x2xf32>
+  %d = dlc.div %s, %c : (tensor<2x2x2xf32>, tensor<f32>) -> tensor<2x2x2xf32>
+  %p = dlc.softmax %d {axis = 2 : i64} : (tensor<2x2x2xf32>) -> tensor<2x2x2xf32>
+  %v0 = dlc.reshape %v : (tensor<2x8xf32>) -> tensor<2x2x4xf32>
+  %v1 = dlc.transpose %v0 {perm = array<i64: 1, 0, 2>} : (tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
+  %o = dlc.matmul %p, %v1 : (tensor<2x2x2xf32>, tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
+  %o1 = dlc.transpose %o {perm = array<i64: 1, 0, 2>} : (tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
+  %o2 = dlc.reshape %o1 : (tensor<2x2x4xf32>) -> tensor<2x8xf32>
+  return %o2 : tensor<2x8xf32>
 }

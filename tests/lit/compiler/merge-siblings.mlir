@@ -162,3 +162,66 @@ func.func @three_branches(%x: tensor<1x2x4x4xf32>) -> (tensor<1x1x4x4xf32>, tens
   %2 = dlc.conv %x, %w3 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x4x4xf32>
   return %0, %1, %2 : tensor<1x1x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>
 }
+
+// -----
+
+// A constant bias on every piece of a last-dim split (Q/K/V biases after
+// the merged projection) becomes one add of the concatenated biases before
+// the split, where it joins the matmul's kernel; the bias order follows the
+// pieces, whichever operand of each add it is.
+// CHECK-LABEL: func.func @bias_pieces
+// CHECK: %[[B:.*]] = dlc.constant dense<[1.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00]> : tensor<5xf32>
+// CHECK: %[[A:.*]] = dlc.add %arg0, %[[B]] : (tensor<4x5xf32>, tensor<5xf32>) -> tensor<4x5xf32>
+// CHECK: %[[S:.*]]:3 = dlc.split %[[A]] {axis = 1 : i64}
+// CHECK-NOT: dlc.add
+// CHECK: return %[[S]]#0, %[[S]]#1, %[[S]]#2
+func.func @bias_pieces(%x: tensor<4x5xf32>) -> (tensor<4x2xf32>, tensor<4x1xf32>, tensor<4x2xf32>) {
+  %b0 = dlc.constant dense<1.0> : tensor<2xf32>
+  %b1 = dlc.constant dense<2.0> : tensor<1xf32>
+  %b2 = dlc.constant dense<3.0> : tensor<2xf32>
+  %p:3 = dlc.split %x {axis = 1 : i64} : (tensor<4x5xf32>) -> (tensor<4x2xf32>, tensor<4x1xf32>, tensor<4x2xf32>)
+  %0 = dlc.add %p#0, %b0 : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %1 = dlc.add %b1, %p#1 : (tensor<1xf32>, tensor<4x1xf32>) -> tensor<4x1xf32>
+  %2 = dlc.add %p#2, %b2 : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  return %0, %1, %2 : tensor<4x2xf32>, tensor<4x1xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// Left alone: a piece without a bias add, a bias that is not a constant, a
+// split on another axis, and a bias that broadcasts over rows.
+// CHECK-LABEL: func.func @bias_not_everywhere
+// CHECK: dlc.split %arg0
+// CHECK-LABEL: func.func @bias_not_constant
+// CHECK: dlc.split %arg0
+// CHECK-LABEL: func.func @bias_other_axis
+// CHECK: dlc.split %arg0
+// CHECK-LABEL: func.func @bias_per_row
+// CHECK: dlc.split %arg0
+func.func @bias_not_everywhere(%x: tensor<4x4xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %b = dlc.constant dense<1.0> : tensor<2xf32>
+  %p:2 = dlc.split %x {axis = 1 : i64} : (tensor<4x4xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>)
+  %0 = dlc.add %p#0, %b : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  return %0, %p#1 : tensor<4x2xf32>, tensor<4x2xf32>
+}
+func.func @bias_not_constant(%x: tensor<4x4xf32>, %b: tensor<2xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %c = dlc.constant dense<1.0> : tensor<2xf32>
+  %p:2 = dlc.split %x {axis = 1 : i64} : (tensor<4x4xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>)
+  %0 = dlc.add %p#0, %c : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %1 = dlc.add %p#1, %b : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  return %0, %1 : tensor<4x2xf32>, tensor<4x2xf32>
+}
+func.func @bias_other_axis(%x: tensor<4x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %b = dlc.constant dense<1.0> : tensor<4xf32>
+  %p:2 = dlc.split %x {axis = 0 : i64} : (tensor<4x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>)
+  %0 = dlc.add %p#0, %b : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %1 = dlc.add %p#1, %b : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0, %1 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+func.func @bias_per_row(%x: tensor<4x4xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %b = dlc.constant dense<1.0> : tensor<4x1xf32>
+  %p:2 = dlc.split %x {axis = 1 : i64} : (tensor<4x4xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>)
+  %0 = dlc.add %p#0, %b : (tensor<4x2xf32>, tensor<4x1xf32>) -> tensor<4x2xf32>
+  %1 = dlc.add %p#1, %b : (tensor<4x2xf32>, tensor<4x1xf32>) -> tensor<4x2xf32>
+  return %0, %1 : tensor<4x2xf32>, tensor<4x2xf32>
+}

@@ -324,6 +324,70 @@ TEST(DnnlKernels, GemmAlphaTanh) {
   checkMatmul({1, 4, 10, 6, false, false, false, false, true, 0.5f}, DLC_DNNL_POST_TANH);
 }
 
+/// Attention's head views (DLC_DNNL_MATMUL_VIEWS): Q and K read in place
+/// from [S, H * D] rows (head h at column h * D; K as K^T), the scores
+/// divided by a scalar (DIV post-op), and P x V written straight into the
+/// merged [S, H * D] layout; both against naive loops over the same
+/// strides. Weights constant or not (the strided copy is reordered once).
+void checkAttentionViews(bool constWeights) {
+  const int64_t s = 9, h = 3, dh = 5, row = h * dh;
+  auto q = randomData(size_t(s * row), 21), k = randomData(size_t(s * row), 22),
+       v = randomData(size_t(s * row), 23), scale = randomData(1, 24);
+  auto at = [&](const std::vector<float> &x, int64_t pos, int64_t head, int64_t i) {
+    return x[size_t(pos * row + head * dh + i)];
+  };
+  auto viewDesc = [&](int64_t m, int64_t n, int64_t kk, std::initializer_list<int64_t> lhs,
+                      std::initializer_list<int64_t> rhs, std::initializer_list<int64_t> dst) {
+    std::vector<int64_t> d = emptyDesc();
+    int64_t head[] = {DLC_DNNL_MATMUL, h, m, n, kk, 1, 1, 0, 0, bits(1.f)};
+    std::copy(std::begin(head), std::end(head), d.begin());
+    d[DLC_DNNL_CONST_WEIGHTS] = constWeights;
+    d[DLC_DNNL_MATMUL_VIEWS] = 1;
+    d[DLC_DNNL_MATMUL_BATCH_DIMS] = 1;
+    d[DLC_DNNL_MATMUL_BATCH_DIMS + 1] = h;
+    std::copy(lhs.begin(), lhs.end(), d.begin() + DLC_DNNL_MATMUL_LHS_STRIDES);
+    std::copy(rhs.begin(), rhs.end(), d.begin() + DLC_DNNL_MATMUL_RHS_STRIDES);
+    std::copy(dst.begin(), dst.end(), d.begin() + DLC_DNNL_MATMUL_DST_STRIDES);
+    return d;
+  };
+  // scores[h, i, j] = sum_d Q[i, h, d] * K[j, h, d] / scale
+  std::vector<int64_t> qk = viewDesc(s, s, dh, {s * row, dh, row, 1}, {s * row, dh, 1, row},
+                                     {h * s * s, s * s, s, 1});
+  addPostOp(qk, DLC_DNNL_POST_DIV, 0, 0, DLC_DNNL_BCAST_SCALAR);
+  std::vector<float> scores(size_t(h * s * s), NAN), wantScores(scores.size());
+  for (int64_t hh = 0; hh < h; ++hh)
+    for (int64_t i = 0; i < s; ++i)
+      for (int64_t j = 0; j < s; ++j) {
+        double acc = 0;
+        for (int64_t x = 0; x < dh; ++x)
+          acc += double(at(q, i, hh, x)) * at(k, j, hh, x);
+        wantScores[size_t((hh * s + i) * s + j)] = float(acc) / scale[0];
+      }
+  int64_t cache[2] = {0, 0};
+  dlc_dnnl_matmul(cache, qk.data(), q.data(), k.data(), scores.data(), scale.data(),
+                  scores.data(), scores.data());
+  expectClose(scores, wantScores);
+  // out[i, h, d] = sum_j scores[h, i, j] * V[j, h, d], written as [S, H * D]
+  std::vector<int64_t> pv = viewDesc(s, dh, s, {h * s * s, s * s, s, 1}, {s * row, dh, row, 1},
+                                     {s * row, dh, row, 1});
+  std::vector<float> out(size_t(s * row), NAN), wantOut(out.size());
+  for (int64_t hh = 0; hh < h; ++hh)
+    for (int64_t i = 0; i < s; ++i)
+      for (int64_t x = 0; x < dh; ++x) {
+        double acc = 0;
+        for (int64_t j = 0; j < s; ++j)
+          acc += double(wantScores[size_t((hh * s + i) * s + j)]) * at(v, j, hh, x);
+        wantOut[size_t(i * row + hh * dh + x)] = float(acc);
+      }
+  int64_t cache2[2] = {0, 0};
+  dlc_dnnl_matmul(cache2, pv.data(), wantScores.data(), v.data(), out.data(), out.data(),
+                  out.data(), out.data());
+  expectClose(out, wantOut);
+}
+
+TEST(DnnlKernels, MatmulAttentionHeadViews) { checkAttentionViews(false); }
+TEST(DnnlKernels, MatmulAttentionHeadViewsConstWeights) { checkAttentionViews(true); }
+
 /// 3x3 stride-2 max pool with a begin pad of 1, output size as ceil_mode
 /// gives (9x9 -> 5x5: the end pad is 1 too), every layout combination.
 TEST(DnnlKernels, MaxPoolPaddedChannelsLast) {
