@@ -8,10 +8,12 @@ thread count; latency is the median of --runs runs after warm-up (dlc: the
 executable's own `--bench`), and outputs are compared (rtol 1e-3, atol 1e-3)
 so a fast wrong answer cannot pass.
 
-Peak assumption (printed): cores x GHz x FLOPs/cycle, with 64 f32 FLOPs per
-cycle per core when lscpu lists avx512f (two 512-bit FMA units x 16 lanes x 2),
-32 with AVX2+FMA; GHz is lscpu's max MHz, else BogoMIPS / 2 (the TSC rate,
-i.e. the base clock: turbo can exceed it, so % of peak may read high).
+Peak: measured. bench/fma_peak.c is built with the system C compiler and
+run on the same thread count (register-only FMAs, best of 5 runs): the f32
+rate this machine sustains now, turbo included. The nominal figure (cores x
+GHz x FLOPs/cycle: 64 f32 FLOPs per cycle per core with avx512f, 32 with
+AVX2+FMA; GHz from lscpu's max MHz, else BogoMIPS / 2, the base clock) is
+printed beside it; without a C compiler the nominal one is used.
 
     python3 bench/gemm_sweep.py --dlc build/bin/dlc [--threads 2] [--runs 50] [--no-spin]
 """
@@ -35,9 +37,8 @@ SIZES = [(64, 64, 64), (128, 768, 768), (128, 3072, 768), (256, 256, 256),
          (512, 512, 512), (1024, 1024, 1024), (49, 2048, 512), (1, 1000, 2048)]
 
 
-def machine_peak(threads):
+def nominal_peak(threads, flags):
     info = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    flags = re.search(r"Flags:\s*(.*)", info).group(1).split()
     per_cycle = 64 if "avx512f" in flags else 32 if "fma" in flags else 8
     mhz = re.search(r"CPU max MHz:\s*([0-9.]+)", info)
     if mhz:
@@ -49,6 +50,34 @@ def machine_peak(threads):
     peak = cores * ghz * per_cycle
     return peak, "%d cores x %.2f GHz (%s) x %d f32 FLOPs/cycle = %.1f GFLOP/s" % (
         cores, ghz, source, per_cycle, peak)
+
+
+def measured_peak(threads, flags, workdir):
+    """GFLOP/s of bench/fma_peak.c on `threads` threads (best of 5), or None."""
+    isa = ["-mavx512f"] if "avx512f" in flags else ["-mavx2", "-mfma"] if "fma" in flags else None
+    if isa is None:
+        return None
+    exe = os.path.join(workdir, "fma_peak")
+    source = pathlib.Path(__file__).resolve().parent / "fma_peak.c"
+    build = subprocess.run(["cc", "-O2", *isa, "-pthread", str(source), "-o", exe],
+                           capture_output=True, text=True)
+    if build.returncode != 0:
+        return None
+    runs = [float(subprocess.run([exe, str(threads)], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(5)]
+    return max(runs)
+
+
+def machine_peak(threads):
+    info = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    flags = re.search(r"Flags:\s*(.*)", info).group(1).split()
+    nominal, assumption = nominal_peak(threads, flags)
+    with tempfile.TemporaryDirectory(prefix="dlc-fma-") as tmp:
+        measured = measured_peak(threads, flags, tmp)
+    if measured is None:
+        return nominal, "nominal " + assumption + " (bench/fma_peak.c not built)"
+    return measured, "measured %.1f GFLOP/s on %d threads (bench/fma_peak.c, best of 5); " \
+        "nominal %s" % (measured, threads, assumption)
 
 
 def matmul_model(m, n, k, rng):

@@ -10,7 +10,9 @@
      row with that error and exit 1, not a traceback;
   3. --target cuda without a GPU prints a clear skip and exits 0 (with a GPU:
      the row is measured);
-  4. relative_error and latency_ms on known values; usage errors exit 2.
+  4. relative_error and latency_ms on known values; usage errors exit 2;
+  5. gemm_sweep's measured peak (bench/fma_peak.c) is built and lies between
+     a tenth of and twice the nominal cores x clock x lanes figure.
 Exits 77 (ctest: skipped) when torch is not installed: the harness needs it.
 """
 import argparse
@@ -145,6 +147,24 @@ def check_helpers():
           "interleaved_latency_ms: (median, p90) per name")
 
 
+def check_peak():
+    import re
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import gemm_sweep
+
+    flags = re.search(r"Flags:\s*(.*)", subprocess.run(["lscpu"], capture_output=True,
+                                                        text=True).stdout).group(1).split()
+    if "fma" not in flags:
+        print("skip peak: no FMA on this CPU")
+        return
+    nominal, _ = gemm_sweep.nominal_peak(1, flags)
+    with tempfile.TemporaryDirectory(prefix="dlc-fma-test-") as tmp:
+        measured = gemm_sweep.measured_peak(1, flags, tmp)
+    check(measured is not None and nominal / 10 < measured < 2 * nominal,
+          "fma_peak builds and measures a plausible peak: %s GFLOP/s (nominal %.1f)"
+          % (measured, nominal))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dlc", required=True)
@@ -157,6 +177,7 @@ def main():
         return 77
     with tempfile.TemporaryDirectory(prefix="dlc-bench-test-") as workdir:
         check_helpers()
+        check_peak()
         check_usage(os.path.abspath(args.dlc), workdir)
         check_cpu(os.path.abspath(args.dlc), workdir)
         check_failing_dlc(workdir)
