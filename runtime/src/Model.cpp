@@ -41,6 +41,22 @@ dlc_status createModel(const dlc_model_image *image, const dlc_model_options *op
   if (options && options->cuda_graphs > 1)
     return fail(error, DLC_INVALID_ARGUMENT,
                 "cuda_graphs " + std::to_string(options->cuda_graphs) + " is not 0 (off) or 1 (on)");
+  // A library's image runs on the library's own runtime, which its kernels
+  // call back (thread count, failures): forward the model to it.
+  if (std::unique_ptr<ForeignRuntime> runtime = foreignRuntimeOf(image)) {
+    dlc_model *theirs = nullptr;
+    dlc_error *problem = nullptr;
+    dlc_status status = runtime->api.dlc_model_create(image, options, &theirs,
+                                                      error ? &problem : nullptr);
+    if (status != DLC_OK)
+      return runtime->adopt(status, problem, error);
+    auto model = std::make_unique<dlc_model>(PlanView(image->plan, image->plan_bytes));
+    model->foreign = std::make_unique<ForeignModel>();
+    model->foreign->runtime = std::move(runtime);
+    model->foreign->model = theirs;
+    *out = model.release();
+    return ok(error);
+  }
   if (image->abi_version != DLC_IMAGE_ABI_VERSION)
     return fail(error, DLC_INVALID_PLAN,
                 "model image ABI " + std::to_string(image->abi_version) + " is not supported (" +
@@ -87,6 +103,16 @@ dlc_status runModel(dlc_model *m, const dlc_tensor_view *inputs, size_t numInput
                     dlc_error **error) {
   if (!m)
     return fail(error, DLC_INVALID_ARGUMENT, "model is NULL");
+  if (ForeignModel *f = m->foreign.get()) {
+    const dlc_model_library &api = f->runtime->api;
+    dlc_error *theirs = nullptr;
+    dlc_error **theirsOut = error ? &theirs : nullptr;
+    dlc_status status =
+        tracePath ? api.dlc_model_run_profiled(f->model, inputs, numInputs, outputs, numOutputs,
+                                               tracePath, theirsOut)
+                  : api.dlc_model_run(f->model, inputs, numInputs, outputs, numOutputs, theirsOut);
+    return f->runtime->adopt(status, theirs, error);
+  }
   std::vector<void *> inputData, outputData;
   if (dlc_status s = checkViews(m->inputs, inputs, numInputs, "input", inputData, error))
     return s;
@@ -122,6 +148,14 @@ dlc_status info(const dlc_model *m, bool input, uint32_t index, dlc_tensor_info 
   const char *side = input ? "input" : "output";
   if (!m)
     return fail(error, DLC_INVALID_ARGUMENT, "model is NULL");
+  if (ForeignModel *f = m->foreign.get()) {
+    const dlc_model_library &api = f->runtime->api;
+    dlc_error *theirs = nullptr;
+    dlc_error **theirsOut = error ? &theirs : nullptr;
+    dlc_status status = input ? api.dlc_model_input_info(f->model, index, out, theirsOut)
+                              : api.dlc_model_output_info(f->model, index, out, theirsOut);
+    return f->runtime->adopt(status, theirs, error);
+  }
   if (!out)
     return fail(error, DLC_INVALID_ARGUMENT, "info output pointer is NULL");
   const std::vector<dlc_tensor_info> &list = input ? m->inputs : m->outputs;
@@ -158,11 +192,21 @@ dlc_status dlc_model_create(const dlc_model_image *image, const dlc_model_option
 void dlc_model_free(dlc_model *model) { delete model; }
 
 const char *dlc_model_name(const dlc_model *m) {
+  if (m && m->foreign)
+    return m->foreign->runtime->api.dlc_model_name(m->foreign->model);
   return m ? m->plan.string(m->plan.header().model_name) : "";
 }
 
-uint32_t dlc_model_num_inputs(const dlc_model *m) { return m ? uint32_t(m->inputs.size()) : 0; }
-uint32_t dlc_model_num_outputs(const dlc_model *m) { return m ? uint32_t(m->outputs.size()) : 0; }
+uint32_t dlc_model_num_inputs(const dlc_model *m) {
+  if (m && m->foreign)
+    return m->foreign->runtime->api.dlc_model_num_inputs(m->foreign->model);
+  return m ? uint32_t(m->inputs.size()) : 0;
+}
+uint32_t dlc_model_num_outputs(const dlc_model *m) {
+  if (m && m->foreign)
+    return m->foreign->runtime->api.dlc_model_num_outputs(m->foreign->model);
+  return m ? uint32_t(m->outputs.size()) : 0;
+}
 
 dlc_status dlc_model_input_info(const dlc_model *m, uint32_t index, dlc_tensor_info *out,
                                 dlc_error **error) {
@@ -175,9 +219,13 @@ dlc_status dlc_model_output_info(const dlc_model *m, uint32_t index, dlc_tensor_
 }
 
 int32_t dlc_model_find_input(const dlc_model *m, const char *name) {
+  if (m && m->foreign)
+    return m->foreign->runtime->api.dlc_model_find_input(m->foreign->model, name);
   return m ? find(m->inputs, name) : -1;
 }
 int32_t dlc_model_find_output(const dlc_model *m, const char *name) {
+  if (m && m->foreign)
+    return m->foreign->runtime->api.dlc_model_find_output(m->foreign->model, name);
   return m ? find(m->outputs, name) : -1;
 }
 

@@ -2,9 +2,9 @@
  *
  * A model library links its own copy of libdlcrt, and its kernels call back
  * into that copy (thread count, parallel loops, failure reports: dlc/plan.h).
- * A program that dlopen()s a library should therefore run the model with the
- * library's functions, not with a libdlcrt of its own (that works, but every
- * kernel then gets one thread and a failing library call goes unreported).
+ * A program that dlopen()s a library runs the model with the library's
+ * functions (a libdlcrt of the program's own, given the library's image,
+ * forwards the model to them: dlc/runtime.h, dlc_model_create).
  * dlc_model_library_open loads a library and looks those functions up; call
  * them through the table, e.g.
  *

@@ -110,7 +110,11 @@ DLC_API void dlc_model_options_init(dlc_model_options *options);
  * `image` is borrowed and must outlive the model (it is normally static data
  * of the compiled artefact). `options` may be NULL (defaults). On success the
  * caller owns *model and releases it with dlc_model_free(); on failure *model
- * is NULL. Thread-safe. */
+ * is NULL. An image inside a loaded model library that carries its own
+ * runtime (`dlc --emit=lib`, whose kernels call that runtime back) is
+ * created by that library's dlc_model_create, and every call on the returned
+ * model is forwarded to it (the library stays loaded while the model lives).
+ * Thread-safe. */
 DLC_API dlc_status dlc_model_create(const dlc_model_image *image, const dlc_model_options *options,
                                     dlc_model **model, dlc_error **error);
 

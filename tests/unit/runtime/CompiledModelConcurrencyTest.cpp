@@ -5,12 +5,14 @@
 // The model is the graph API's parallel_paths example (two Dense branches on
 // one input, concatenated, then Dense+softmax), compiled as a shared library
 // that is dlopen()ed, three ways:
-//   -O0, run by this binary's libdlcrt: the branches stay separate plan
-//       nodes (inter-op parallelism), kernels serial;
+//   -O0, through this binary's libdlcrt, which hands the library's image to
+//       the library's runtime (ForeignRuntime.h): the branches stay
+//       separate plan nodes (inter-op parallelism), kernels serial;
 //   -O2 --no-dnnl, run by the library's own runtime (dlc/model_library.h):
 //       generated gemm kernels split their loops over the run's helper
 //       threads (dlc_rt_parallel_for) in every concurrent run;
 //   -O2, the library's runtime: oneDNN calls on OpenMP teams.
+#include "../../../runtime/src/ForeignRuntime.h"
 #include "dlc/model_library.h"
 
 #include <gtest/gtest.h>
@@ -146,6 +148,60 @@ TEST_P(CompiledModelConcurrency, EightThreadsTimesHundredRunsMatchASerialRun) {
     for (int t = 0; t < kThreads; ++t)
       EXPECT_EQ(mismatches[t], 0) << "caller thread " << t << ", model threads " << modelThreads;
   }
+}
+
+// A host that passes the library's image to its own libdlcrt gets a model
+// of the library's runtime (the one the kernels call back), through its own
+// API: same results, errors as its own objects. Images in this binary stay
+// with this runtime.
+TEST_P(CompiledModelConcurrency, HostApiHandsALibraryImageToTheLibraryRuntime) {
+  std::unique_ptr<dlc::rt::ForeignRuntime> foreign = dlc::rt::foreignRuntimeOf(api.image);
+  ASSERT_NE(foreign, nullptr);
+  EXPECT_NE(reinterpret_cast<void *>(foreign->api.dlc_model_create),
+            reinterpret_cast<void *>(&::dlc_model_create));
+  static const dlc_model_image local{};
+  EXPECT_EQ(dlc::rt::foreignRuntimeOf(&local), nullptr);
+
+  dlc_model *host = nullptr, *own = nullptr;
+  dlc_error *error = nullptr;
+  ASSERT_EQ(::dlc_model_create(api.image, nullptr, &host, &error), DLC_OK)
+      << ::dlc_error_message(error);
+  ASSERT_EQ(foreign->api.dlc_model_create(api.image, nullptr, &own, nullptr), DLC_OK);
+  EXPECT_STREQ(::dlc_model_name(host), foreign->api.dlc_model_name(own));
+  ASSERT_EQ(::dlc_model_num_inputs(host), 1u);
+  EXPECT_EQ(::dlc_model_find_output(host, "nonexistent"), -1);
+  dlc_tensor_info in, out;
+  ASSERT_EQ(::dlc_model_input_info(host, 0, &in, nullptr), DLC_OK);
+  ASSERT_EQ(::dlc_model_output_info(host, 0, &out, nullptr), DLC_OK);
+  EXPECT_EQ(::dlc_model_input_info(host, 5, &in, &error), DLC_INVALID_ARGUMENT);
+  EXPECT_STREQ(::dlc_error_message(error), "input index 5 out of range (1 inputs)");
+  ::dlc_error_free(error);
+
+  std::vector<int64_t> inDims(in.shape, in.shape + in.rank), outDims(out.shape, out.shape + out.rank);
+  std::vector<float> x(in.bytes / sizeof(float)), viaHost(out.bytes / sizeof(float), -1.f),
+      viaLibrary(viaHost.size(), -2.f);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> uniform(-1.f, 1.f);
+  for (float &v : x)
+    v = uniform(rng);
+  dlc_tensor_view inView{x.data(), DLC_DTYPE_FLOAT32, in.rank, inDims.data()};
+  dlc_tensor_view hostOut{viaHost.data(), DLC_DTYPE_FLOAT32, out.rank, outDims.data()};
+  dlc_tensor_view libraryOut{viaLibrary.data(), DLC_DTYPE_FLOAT32, out.rank, outDims.data()};
+  ASSERT_EQ(::dlc_model_run(host, &inView, 1, &hostOut, 1, nullptr), DLC_OK);
+  ASSERT_EQ(foreign->api.dlc_model_run(own, &inView, 1, &libraryOut, 1, nullptr), DLC_OK);
+  EXPECT_EQ(std::memcmp(viaHost.data(), viaLibrary.data(), viaHost.size() * sizeof(float)), 0);
+  // A wrong input shape is the library's error, reported by this runtime.
+  std::vector<int64_t> wrong = inDims;
+  wrong.back() += 1;
+  dlc_tensor_view wrongView{x.data(), DLC_DTYPE_FLOAT32, in.rank, wrong.data()};
+  EXPECT_EQ(::dlc_model_run(host, &wrongView, 1, &hostOut, 1, &error), DLC_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(::dlc_error_message(error)),
+            "input 'x': expected float32[" + std::to_string(inDims[0]) + "," +
+                std::to_string(inDims[1]) + "], got float32[" + std::to_string(wrong[0]) + "," +
+                std::to_string(wrong[1]) + "]");
+  ::dlc_error_free(error);
+  foreign->api.dlc_model_free(own);
+  ::dlc_model_free(host);
 }
 
 TEST(ModelLibrary, OpenNamesWhatIsMissing) {
