@@ -128,13 +128,16 @@ void checkConv(const ConvShape &s, bool constWeights) {
                   c.residual.data(), c.scale.data(), y.data());
   expectClose(y, c.want);
   EXPECT_NE(cache[0], 0) << "the call site's primitive is cached";
-  // The cached primitive on new activations (same weights).
+  // The cached primitive on new activations (same weights) in new buffers:
+  // the call site's memory objects of this thread take the new pointers.
   int64_t cached = cache[0];
   c.x = randomData(c.x.size(), 7);
+  c.residual = randomData(c.residual.size(), 8);
   c.expect(s);
+  std::vector<float> y2(c.want.size(), NAN);
   dlc_dnnl_conv2d(cache, c.desc.data(), c.x.data(), c.w.data(), c.bias.data(),
-                  c.residual.data(), c.scale.data(), y.data());
-  expectClose(y, c.want);
+                  c.residual.data(), c.scale.data(), y2.data());
+  expectClose(y2, c.want);
   EXPECT_EQ(cache[0], cached);
 }
 
