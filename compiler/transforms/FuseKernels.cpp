@@ -105,15 +105,10 @@ bool isMatMulPrologue(Operation *op) {
         !isF32(current->getResult(0)))
       return false;
     transposed |= llvm::isa<dlc::TransposeOp>(current);
-    if (auto transpose = llvm::dyn_cast<dlc::TransposeOp>(current)) {
-      view = dlc::transposeView(view, transpose.getPerm());
-    } else {
-      auto shape = llvm::cast<RankedTensorType>(current->getResult(0).getType()).getShape();
-      std::optional<dlc::StridedView> reshaped = dlc::reshapeView(view, shape);
-      if (!reshaped)
-        return false;
-      view = *reshaped;
-    }
+    std::optional<dlc::StridedView> next = dlc::applyLayoutOp(view, current);
+    if (!next)
+      return false;
+    view = *next;
     OpOperand &use = *current->getResult(0).getUses().begin();
     Operation *user = use.getOwner();
     if (user->getBlock() != op->getBlock())

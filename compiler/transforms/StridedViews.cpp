@@ -75,6 +75,15 @@ StridedView transposeView(const StridedView &view, ArrayRef<int64_t> perm) {
   return out;
 }
 
+std::optional<StridedView> applyLayoutOp(const StridedView &view, Operation *op) {
+  if (auto transpose = llvm::dyn_cast<TransposeOp>(op))
+    return transposeView(view, transpose.getPerm());
+  auto type = llvm::dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!llvm::isa<ReshapeOp>(op) || !type || !type.hasStaticShape())
+    return std::nullopt;
+  return reshapeView(view, type.getShape());
+}
+
 std::optional<StridedView> padToRank(const StridedView &view, size_t rank) {
   if (view.shape.size() > rank)
     return std::nullopt;
@@ -101,17 +110,10 @@ std::optional<LayoutChain> layoutChainOf(Value value) {
     return std::nullopt;
   LayoutChain chain{llvm::cast<BlockArgument>(current), denseView(type.getShape()), {}};
   for (Operation *op : llvm::reverse(ops)) {
-    if (auto transpose = llvm::dyn_cast<TransposeOp>(op)) {
-      chain.view = transposeView(chain.view, transpose.getPerm());
-    } else {
-      auto shape = llvm::cast<RankedTensorType>(op->getResult(0).getType());
-      if (!shape.hasStaticShape())
-        return std::nullopt;
-      std::optional<StridedView> reshaped = reshapeView(chain.view, shape.getShape());
-      if (!reshaped)
-        return std::nullopt;
-      chain.view = *reshaped;
-    }
+    std::optional<StridedView> next = applyLayoutOp(chain.view, op);
+    if (!next)
+      return std::nullopt;
+    chain.view = *next;
     chain.ops.push_back(op);
   }
   return chain;

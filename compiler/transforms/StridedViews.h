@@ -32,6 +32,10 @@ std::optional<StridedView> reshapeView(const StridedView &view, llvm::ArrayRef<i
 /// Output dim i is `view`'s dim perm[i].
 StridedView transposeView(const StridedView &view, llvm::ArrayRef<int64_t> perm);
 
+/// `view` after `op`, a dlc.transpose or a dlc.reshape (static result
+/// shape): nothing when strides cannot express it or `op` is neither.
+std::optional<StridedView> applyLayoutOp(const StridedView &view, mlir::Operation *op);
+
 /// `view` with size-1 dims in front up to `rank` dims (or nothing when it
 /// already has more).
 std::optional<StridedView> padToRank(const StridedView &view, size_t rank);

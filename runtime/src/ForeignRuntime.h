@@ -24,8 +24,17 @@ struct ForeignRuntime {
   ForeignRuntime &operator=(const ForeignRuntime &) = delete;
   ~ForeignRuntime() { dlc_model_library_close(&api); }
 
-  /// Turns the copy's status and error into this runtime's (its error is
-  /// freed by its own dlc_error_free).
+  /// Runs `call(theirs)` (a C API call of the copy, given where to put its
+  /// error, or NULL when the caller wants none) and turns the status and
+  /// error into this runtime's (the copy's error is freed by its own
+  /// dlc_error_free).
+  template <typename Call> dlc_status call(dlc_error **error, Call call) const {
+    dlc_error *theirs = nullptr;
+    dlc_status status = call(error ? &theirs : nullptr); // before `theirs` is read
+    return adopt(status, theirs, error);
+  }
+
+private:
   dlc_status adopt(dlc_status status, dlc_error *theirs, dlc_error **error) const;
 };
 

@@ -45,11 +45,10 @@ dlc_status createModel(const dlc_model_image *image, const dlc_model_options *op
   // call back (thread count, failures): forward the model to it.
   if (std::unique_ptr<ForeignRuntime> runtime = foreignRuntimeOf(image)) {
     dlc_model *theirs = nullptr;
-    dlc_error *problem = nullptr;
-    dlc_status status = runtime->api.dlc_model_create(image, options, &theirs,
-                                                      error ? &problem : nullptr);
-    if (status != DLC_OK)
-      return runtime->adopt(status, problem, error);
+    if (dlc_status status = runtime->call(error, [&](dlc_error **e) {
+          return runtime->api.dlc_model_create(image, options, &theirs, e);
+        }))
+      return status;
     auto model = std::make_unique<dlc_model>(PlanView(image->plan, image->plan_bytes));
     model->foreign = std::make_unique<ForeignModel>();
     model->foreign->runtime = std::move(runtime);
@@ -105,13 +104,11 @@ dlc_status runModel(dlc_model *m, const dlc_tensor_view *inputs, size_t numInput
     return fail(error, DLC_INVALID_ARGUMENT, "model is NULL");
   if (ForeignModel *f = m->foreign.get()) {
     const dlc_model_library &api = f->runtime->api;
-    dlc_error *theirs = nullptr;
-    dlc_error **theirsOut = error ? &theirs : nullptr;
-    dlc_status status =
-        tracePath ? api.dlc_model_run_profiled(f->model, inputs, numInputs, outputs, numOutputs,
-                                               tracePath, theirsOut)
-                  : api.dlc_model_run(f->model, inputs, numInputs, outputs, numOutputs, theirsOut);
-    return f->runtime->adopt(status, theirs, error);
+    return f->runtime->call(error, [&](dlc_error **e) {
+      return tracePath ? api.dlc_model_run_profiled(f->model, inputs, numInputs, outputs,
+                                                    numOutputs, tracePath, e)
+                       : api.dlc_model_run(f->model, inputs, numInputs, outputs, numOutputs, e);
+    });
   }
   std::vector<void *> inputData, outputData;
   if (dlc_status s = checkViews(m->inputs, inputs, numInputs, "input", inputData, error))
@@ -150,11 +147,10 @@ dlc_status info(const dlc_model *m, bool input, uint32_t index, dlc_tensor_info 
     return fail(error, DLC_INVALID_ARGUMENT, "model is NULL");
   if (ForeignModel *f = m->foreign.get()) {
     const dlc_model_library &api = f->runtime->api;
-    dlc_error *theirs = nullptr;
-    dlc_error **theirsOut = error ? &theirs : nullptr;
-    dlc_status status = input ? api.dlc_model_input_info(f->model, index, out, theirsOut)
-                              : api.dlc_model_output_info(f->model, index, out, theirsOut);
-    return f->runtime->adopt(status, theirs, error);
+    return f->runtime->call(error, [&](dlc_error **e) {
+      return input ? api.dlc_model_input_info(f->model, index, out, e)
+                   : api.dlc_model_output_info(f->model, index, out, e);
+    });
   }
   if (!out)
     return fail(error, DLC_INVALID_ARGUMENT, "info output pointer is NULL");
