@@ -37,8 +37,13 @@ SIZES = [(64, 64, 64), (128, 768, 768), (128, 3072, 768), (256, 256, 256),
          (512, 512, 512), (1024, 1024, 1024), (49, 2048, 512), (1, 1000, 2048)]
 
 
-def nominal_peak(threads, flags):
+def cpu_info():
+    """lscpu's text and its CPU flags."""
     info = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    return info, re.search(r"Flags:\s*(.*)", info).group(1).split()
+
+
+def nominal_peak(threads, info, flags):
     per_cycle = 64 if "avx512f" in flags else 32 if "fma" in flags else 8
     mhz = re.search(r"CPU max MHz:\s*([0-9.]+)", info)
     if mhz:
@@ -69,9 +74,8 @@ def measured_peak(threads, flags, workdir):
 
 
 def machine_peak(threads):
-    info = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    flags = re.search(r"Flags:\s*(.*)", info).group(1).split()
-    nominal, assumption = nominal_peak(threads, flags)
+    info, flags = cpu_info()
+    nominal, assumption = nominal_peak(threads, info, flags)
     with tempfile.TemporaryDirectory(prefix="dlc-fma-") as tmp:
         measured = measured_peak(threads, flags, tmp)
     if measured is None:

@@ -148,16 +148,14 @@ def check_helpers():
 
 
 def check_peak():
-    import re
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     import gemm_sweep
 
-    flags = re.search(r"Flags:\s*(.*)", subprocess.run(["lscpu"], capture_output=True,
-                                                        text=True).stdout).group(1).split()
+    info, flags = gemm_sweep.cpu_info()
     if "fma" not in flags:
         print("skip peak: no FMA on this CPU")
         return
-    nominal, _ = gemm_sweep.nominal_peak(1, flags)
+    nominal, _ = gemm_sweep.nominal_peak(1, info, flags)
     with tempfile.TemporaryDirectory(prefix="dlc-fma-test-") as tmp:
         measured = gemm_sweep.measured_peak(1, flags, tmp)
     check(measured is not None and nominal / 10 < measured < 2 * nominal,
